@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Tandem core"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

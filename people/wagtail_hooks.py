@@ -1,0 +1,91 @@
+from django.forms.models import modelform_factory
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import admin_views
+from .models import BoardSnapshot, RoleAppointment, Trust, User
+
+
+class ScopedViewSet(ModelViewSet):
+    index_view_class = admin_views.ScopedIndexView
+    edit_view_class = admin_views.ScopedEditView
+    delete_view_class = admin_views.ScopedDeleteView
+    inspect_view_class = admin_views.ScopedInspectView
+    history_view_class = admin_views.ScopedHistoryView
+    usage_view_class = admin_views.ScopedUsageView
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        # Wagtail's default is a plain ModelForm; ours narrows trust/person choices per user.
+        return modelform_factory(
+            self.model,
+            form=admin_views.ScopedChoicesForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=self.get_form_fields(),
+        )
+
+    inspect_view_enabled = True
+    add_to_admin_menu = False
+
+
+class PersonViewSet(ScopedViewSet):
+    model = User
+    icon = "user"
+    menu_label = "People"
+    name = "people"
+    form_fields = [
+        "email",
+        "first_name",
+        "last_name",
+        "trust",
+        "professional_group",
+        "job_title",
+        "band",
+        "directorate",
+        "registration_body",
+        "registration_number",
+    ]
+    list_display = ["__str__", "email", "trust", "professional_group", "job_title"]
+    list_filter = ["professional_group", "trust"]
+    search_fields = ["first_name", "last_name", "email", "job_title"]
+
+
+class TrustViewSet(ScopedViewSet):
+    model = Trust
+    icon = "site"
+    menu_label = "Trusts"
+    form_fields = ["name", "ods_code", "opened_on", "closed_on"]
+    list_display = ["name", "ods_code", "opened_on", "closed_on"]
+    search_fields = ["name", "ods_code"]
+
+
+class BoardSnapshotViewSet(ScopedViewSet):
+    model = BoardSnapshot
+    icon = "group"
+    menu_label = "Board composition"
+    form_fields = ["trust", "recorded_on", "members", "clinician_members"]
+    list_display = ["trust", "recorded_on", "members", "clinician_members"]
+    list_filter = ["trust"]
+
+
+class RoleAppointmentViewSet(ScopedViewSet):
+    model = RoleAppointment
+    icon = "date"
+    menu_label = "Role history"
+    form_fields = ["person", "trust", "title", "category", "starts_on", "ends_on", "source"]
+    list_display = ["person", "title", "category", "starts_on", "ends_on", "source"]
+    list_filter = ["category", "source"]
+    search_fields = ["title", "person__first_name", "person__last_name"]
+
+
+class PeopleAndTrustsGroup(ViewSetGroup):
+    menu_label = "People and trusts"
+    menu_icon = "group"
+    menu_order = 200
+    items = (PersonViewSet, TrustViewSet, BoardSnapshotViewSet, RoleAppointmentViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_people_and_trusts():
+    return PeopleAndTrustsGroup()
