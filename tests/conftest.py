@@ -1,0 +1,68 @@
+"""Shared fixtures: named personas, and the markers that decide where a test runs.
+
+Personas (PRODUCT.md §2): a participant and a programme administrator of trust A, and a
+reporting lead of trust B who must be refused trust A's people.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+from people.roles import Role
+from tests.factories import ClinicianFactory, TrustFactory, UserFactory
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` skip on SQLite locally; in CI a skip would hide a gap, so CI
+    runs against PostgreSQL and they must run."""
+    for item in items:
+        if (
+            "postgres" in item.keywords
+            and not IN_CI
+            and "postgresql" not in os.environ.get("DATABASE_URL", "")
+        ):
+            item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://… (CI runs it)"))
+
+
+@pytest.fixture
+def require_postgres(db):
+    assert connection.vendor == "postgresql", "this test needs PostgreSQL (set DATABASE_URL)"
+
+
+@pytest.fixture
+def trust_a(db):
+    return TrustFactory(name="Northshire Hospitals NHS Foundation Trust", ods_code="RNS")
+
+
+@pytest.fixture
+def trust_b(db):
+    return TrustFactory(name="Southvale Community NHS Trust", ods_code="RSV")
+
+
+@pytest.fixture
+def participant(trust_a):
+    return ClinicianFactory(
+        email="participant@northshire.nhs.uk", trust=trust_a, roles=[Role.PARTICIPANT]
+    )
+
+
+@pytest.fixture
+def administrator(trust_a):
+    return UserFactory(
+        email="admin@northshire.nhs.uk", trust=trust_a, roles=[Role.PROGRAMME_ADMINISTRATOR]
+    )
+
+
+@pytest.fixture
+def other_trust_lead(trust_b):
+    return UserFactory(
+        email="lead@southvale.nhs.uk", trust=trust_b, roles=[Role.TRUST_REPORTING_LEAD]
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="root@tandem.example", trust=None, is_superuser=True, is_staff=True)
