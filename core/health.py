@@ -22,9 +22,9 @@ def check_database() -> tuple[bool, str]:
     return True, connection.vendor
 
 
-def check_broker() -> tuple[bool, str]:
+def check_broker(url: str | None = None) -> tuple[bool, str]:
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             transport = conn.transport_cls
     except Exception as error:  # noqa: BLE001

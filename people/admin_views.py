@@ -16,8 +16,8 @@ class ScopedIndexView(generic.IndexView):
 class ScopedObjectMixin:
     """Refuse (404) any object outside the requesting user's scope, whatever the view."""
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
         visible = scope_queryset(self.request.user, type(obj)._default_manager.filter(pk=obj.pk))
         if not visible.exists():
             raise Http404

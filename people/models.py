@@ -63,8 +63,10 @@ class Trust(models.Model):
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Normalise before the format validator runs, so " ryj" is accepted as RYJ.
         self.ods_code = normalise_code(self.ods_code)
+        super().clean_fields(exclude=exclude)
 
     @property
     def is_open(self) -> bool:

@@ -30,7 +30,7 @@ def normalise_code(value: str) -> str:
 def validate_ods_code(value: str) -> None:
     if not ODS_CODE.match(value or ""):
         raise ValidationError(
-            "Enter an ODS code of 3 to 5 capital letters or digits, e.g. RYJ.",
+            "Enter an ODS code of 3 to 5 letters or digits, e.g. RYJ.",
             code="invalid_ods_code",
         )
 

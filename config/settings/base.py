@@ -154,6 +154,10 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# var/ holds the SQLite file, media, the embedded broker and collected static files; it is
+# git-ignored, so make it on first start (WhiteNoise warns about a missing STATIC_ROOT).
+for _folder in (VAR_DIR, STATIC_ROOT):
+    Path(_folder).mkdir(parents=True, exist_ok=True)
 
 # MEDIA_STORAGE=s3 keeps uploads and certificates in object storage (django-storages), which
 # every web server and worker can reach; the default is the local folder above.
@@ -206,6 +210,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": 3600}
 )
+if CELERY_BROKER_URL.startswith("filesystem"):
+    for _folder in (_broker_dir / "queue", _broker_dir / "processed"):
+        _folder.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -8,7 +8,7 @@ from .base import env, env_bool
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if len(SECRET_KEY) < 50:
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set in the environment for production (at least 50 random "
         "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."

@@ -1,0 +1,159 @@
+"""`manage.py seed_demo`: the demo data `make run` loads for a newcomer."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from core import demo
+from people.models import (
+    CLINICAL_GROUPS,
+    BoardSnapshot,
+    ProfessionalGroup,
+    RoleAppointment,
+    Trust,
+    User,
+)
+from people.roles import STAFF_ROLES, TRUST_SCOPED_ROLES, Role
+
+
+def seed_demo(*args):
+    out = StringIO()
+    call_command("seed_demo", "--force", *args, stdout=out)  # test settings have DEBUG off
+    return out.getvalue()
+
+
+def row_counts():
+    return {
+        "trusts": Trust.objects.count(),
+        "board snapshots": BoardSnapshot.objects.count(),
+        "people": User.objects.count(),
+        "role appointments": RoleAppointment.objects.count(),
+        "role memberships": User.groups.through.objects.count(),
+    }
+
+
+@pytest.fixture
+def seeded(db):
+    return seed_demo()
+
+
+LOGIN_EMAILS = {spec.role: spec.person.email for spec in demo.DEMO_LOGINS}
+
+
+def test_seeds_three_trusts_with_board_history(seeded):
+    assert Trust.objects.count() == 3
+    for trust in Trust.objects.all():
+        assert trust.board_snapshots.count() >= 2
+        assert trust.is_open
+
+
+def test_seeds_people_in_every_professional_group_of_every_trust(seeded):
+    assert User.objects.count() >= 140
+    assert set(User.objects.values_list("professional_group", flat=True)) >= set(
+        ProfessionalGroup.values
+    )
+    for trust in Trust.objects.all():
+        assert trust.people.clinicians().count() > 20
+        assert trust.people.managers().count() > 5
+
+
+def test_every_seeded_person_passes_full_clean(seeded):
+    for person in User.objects.all():
+        person.full_clean()
+    registered = User.objects.clinicians().exclude(registration_number="")
+    assert registered.count() > 70  # clinicians carry registrations (a few need none)
+
+
+def test_role_history_shows_clinicians_moving_into_leadership(seeded):
+    moves = RoleAppointment.objects.leadership().filter(
+        person__professional_group__in=CLINICAL_GROUPS, starts_on__year__in=[2025, 2026]
+    )
+    assert moves.values("person").distinct().count() >= 5
+    assert {"clinical_leadership", "management", "board_executive"} <= set(
+        moves.values_list("category", flat=True)
+    )
+
+
+def test_one_login_per_role_in_its_group(seeded):
+    for role in Role:
+        user = User.objects.get(email=LOGIN_EMAILS[role])
+        assert list(user.groups.values_list("name", flat=True)) == [role.value]
+        assert not user.is_staff and not user.is_superuser  # admin access comes from the group
+        first_trust = Trust.objects.get(ods_code=demo.FIRST_TRUST)
+        if role in TRUST_SCOPED_ROLES or role == Role.PARTICIPANT:
+            assert user.trust == first_trust
+        if role in STAFF_ROLES:
+            assert user.has_perm("wagtailadmin.access_admin")
+    superuser = User.objects.get(email=LOGIN_EMAILS[None])
+    assert superuser.is_superuser and superuser.is_staff
+
+
+def test_demo_logins_authenticate_with_the_demo_password(seeded):
+    for email in LOGIN_EMAILS.values():
+        assert authenticate(username=email, password=demo.DEMO_PASSWORD), email
+    ordinary = User.objects.exclude(email__in=LOGIN_EMAILS.values())
+    assert not any(person.has_usable_password() for person in ordinary)
+
+
+def test_prints_the_logins_and_the_password(seeded):
+    assert demo.DEMO_PASSWORD in seeded
+    for spec in demo.DEMO_LOGINS:
+        assert spec.person.email in seeded
+        assert spec.role_label in seeded
+    assert Trust.objects.get(ods_code=demo.FIRST_TRUST).name in seeded
+
+
+def test_running_twice_changes_nothing(seeded):
+    before = row_counts()
+    hashes = dict(User.objects.values_list("email", "password"))
+
+    output = seed_demo()
+
+    assert row_counts() == before
+    assert dict(User.objects.values_list("email", "password")) == hashes  # not rehashed
+    assert "nothing added" in output
+
+
+def test_rerun_keeps_a_changed_password_and_restores_missing_rows(seeded):
+    participant = User.objects.get(email=LOGIN_EMAILS[Role.PARTICIPANT])
+    participant.set_password("a-new-password-123")
+    participant.save()
+    Trust.objects.get(ods_code="RXZ3").board_snapshots.first().delete()
+    counts = row_counts()
+
+    seed_demo()
+
+    assert row_counts() == {**counts, "board snapshots": counts["board snapshots"] + 1}
+    assert authenticate(username=participant.email, password="a-new-password-123")
+    assert not authenticate(username=participant.email, password=demo.DEMO_PASSWORD)
+
+
+def test_the_demo_is_the_same_on_every_machine():
+    assert demo.generated_people() == demo.generated_people()
+    emails = [p.email for p in demo.generated_people()]
+    assert len(emails) == len(set(emails))
+
+
+def test_refuses_without_force_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(
+        CommandError, match=r"known, published password.*must not run against production data"
+    ):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_runs_without_force_when_debug_is_on(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    assert Trust.objects.count() == 3
+
+
+def test_explains_missing_role_groups(db):
+    Group.objects.filter(name=Role.FACILITATOR).delete()
+    with pytest.raises(CommandError, match="migrate"):
+        seed_demo()
+    assert not Trust.objects.exists()  # one transaction: nothing half-seeded

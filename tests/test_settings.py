@@ -1,0 +1,97 @@
+"""Settings come from the environment and fail loudly. Run in subprocesses so each sees a
+clean environment, as a fresh deployment would."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = secrets.token_urlsafe(50)
+
+
+def manage(*args, **env_overrides):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_check_deploy_reports_nothing():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="tandem.example.nhs.uk",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_without_secret_key_stops_and_names_it():
+    result = manage("check", DJANGO_SETTINGS_MODULE="config.settings.production")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_bad_boolean_is_refused_not_guessed():
+    result = manage("check", DJANGO_SETTINGS_MODULE="config.settings.dev", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_production_uses_persistent_connections_on_postgres():
+    code = (
+        "from django.conf import settings;"
+        "db = settings.DATABASES['default'];"
+        "print(db['ENGINE'], db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": GOOD_SECRET,
+            "DATABASE_URL": "postgres://tandem@db.internal:5432/tandem",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "60", "True"]
+
+
+def test_locale_and_time_zone(settings):
+    assert settings.TIME_ZONE == "Europe/London"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "en-gb"
+
+
+def test_argon2_hashes_passwords_outside_tests():
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_a_weak_production_secret_key_is_refused():
+    result = manage(
+        "check", DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="a" * 60
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
