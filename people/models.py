@@ -240,6 +240,12 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name", "email"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["registration_body", "registration_number"],
+                condition=~models.Q(registration_number=""),
+                name="one_person_per_registration",
+                violation_error_message="Another person already has this registration number.",
+            ),
             # Belt and braces for writes that skip the manager's normalisation.
             models.UniqueConstraint(
                 Lower("email"),
@@ -362,6 +368,12 @@ class RoleAppointment(models.Model):
         ordering = ["person", "-starts_on"]
         indexes = [models.Index(fields=["category", "starts_on"])]
         constraints = [
+            # The natural key: repeated HR imports or self-reports must not duplicate a role.
+            models.UniqueConstraint(
+                fields=["person", "title", "starts_on"],
+                name="one_role_appointment_per_title_and_start",
+                violation_error_message="This person already has this role starting on that date.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),

@@ -15,8 +15,9 @@ REGISTRATION_FORMATS = {
         "an NMC PIN is 2 digits, a letter, 4 digits and a letter, e.g. 12A3456E",
     ),
     "HCPC": (
-        re.compile(r"^[A-Z]{2}\d{4,6}$"),
-        "an HCPC number is 2 letters followed by digits, e.g. PA12345",
+        # Profession prefix (PA, OT, ... and three-letter ones such as ODP, PYL) then digits.
+        re.compile(r"^[A-Z]{2,3}\d{4,6}$"),
+        "an HCPC number is 2 or 3 letters followed by digits, e.g. PA12345",
     ),
     "GPHC": (re.compile(r"^\d{7}$"), "a GPhC number is 7 digits, e.g. 2012345"),
 }

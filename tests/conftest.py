@@ -13,6 +13,8 @@ from people.roles import Role
 from tests.factories import ClinicianFactory, TrustFactory, UserFactory
 
 IN_CI = os.environ.get("CI") == "true"
+# postgres://, postgresql:// and pgsql:// all mean PostgreSQL to django-environ.
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
 
 
 def pytest_collection_modifyitems(config, items):

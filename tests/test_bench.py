@@ -293,7 +293,7 @@ def test_throwaway_database_refuses_a_test_name_equal_to_the_real_name(monkeypat
 
 
 def run_bench_process(tmp_path, *args, **env):
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    return subprocess.run(
         [sys.executable, "manage.py", "bench", "--settings=config.settings.test", *args],
         cwd=BASE_DIR,
         env={**os.environ, **env},

@@ -63,10 +63,13 @@ def test_enqueue_waits_for_the_transaction_to_commit(
 def test_rolled_back_transaction_enqueues_nothing(django_capture_on_commit_callbacks, monkeypatch):
     sent = []
     monkeypatch.setattr(record_worker_heartbeat, "delay", lambda *a, **k: sent.append(a))
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            record_worker_heartbeat.delay_on_commit()
-            raise RuntimeError("abort")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        record_worker_heartbeat.delay_on_commit()
+        raise RuntimeError("abort")
     assert sent == []
 
 

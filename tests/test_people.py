@@ -128,7 +128,7 @@ def test_well_formed_registrations_are_accepted(group, body, number):
             RegistrationBody.HCPC,
             "12345",
             "registration_number",
-            "2 letters",
+            "2 or 3 letters",
         ),
         (
             ProfessionalGroup.MEDICAL,

@@ -5,6 +5,16 @@ Chromium is the system package at /usr/bin/chromium; Playwright's own browser do
 never used (`playwright install` cannot reach its servers from here). Without Chromium a
 browser test skips locally but fails in CI (CI=true), so CI can never silently skip them.
 
+Playwright and Chromium start for each test (about half a second), not once per session.
+Playwright's sync API keeps an asyncio event loop "running" in this thread for as long as it
+is started, and while it is: Django refuses ORM calls unless DJANGO_ALLOW_ASYNC_UNSAFE is
+set, and asgiref hands out *different* database connection objects (context-local rather
+than thread-local). A session-long Playwright would impose both on every later test in the
+run (and leak the variable into the subprocesses they start, failing `check --deploy`),
+and would hide the test database's serialized contents from serialized_rollback. So the
+order per test is: database ready, then Playwright; Playwright stopped, then the database
+flushed and the variable removed.
+
 On failure, a full-page screenshot goes to test-artifacts/screenshots/<test name>.png.
 """
 
@@ -13,11 +23,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an asyncio event loop running in this thread, which makes
-# Django refuse ORM calls ("You cannot call this from an async context"). Tests and fixtures
-# here are ordinary synchronous code, so lift the guard. Set only in this conftest.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,21 +49,14 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium_executable():
+    """Checked once per run: skip locally, fail in CI, when Chromium is missing."""
     if not CHROMIUM.exists():
         reason = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}; CI must run them, not skip them", pytrace=False)
         pytest.skip(reason)
-
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    return str(CHROMIUM)
 
 
 @pytest.fixture
@@ -69,6 +67,26 @@ def live_url(live_server, transactional_db, django_db_serialized_rollback):
     what data migrations created (the Wagtail home page and Site, the role groups).
     serialized_rollback puts that data back before each test that asks for it."""
     return live_server.url
+
+
+@pytest.fixture
+def browser(chromium_executable, live_url, monkeypatch):
+    # Depends on live_url so the database is set up before Playwright's loop starts, and
+    # flushed only after it stops (see the module docstring).
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Test code runs in the same thread as Playwright's event loop; it is synchronous code,
+    # so lift Django's async guard, for the life of this Playwright only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        # Close the connections the test opened while the loop ran (context-local ones).
+        connections.close_all()
+        browser.close()
 
 
 @pytest.fixture

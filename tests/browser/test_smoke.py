@@ -9,12 +9,7 @@ from playwright.sync_api import expect
 from people.roles import Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    # WhiteNoise warns at start-up when STATIC_ROOT (var/static, made by collectstatic) is
-    # absent, as in a fresh clone; tests serve static files from the finders instead.
-    pytest.mark.filterwarnings("ignore:No directory at :UserWarning"),
-]
+pytestmark = pytest.mark.browser
 
 
 def test_home_page_renders(page, live_url):
