@@ -41,8 +41,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Page timings and query counts, then requests per second under gunicorn (see README).
 bench: install
-	$(BIN)/python manage.py bench --settings=config.settings.test
+	$(BIN)/python manage.py bench --settings=config.settings.test $(ARGS)
+	$(BIN)/python manage.py bench_http --settings=config.settings.test
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test

@@ -1,26 +1,44 @@
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
+from cms import views as cms_views
 from core import views as core_views
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
+    # Wagtail's own sign-in and password views would skip two-factor authentication and
+    # lockout; every sign-in goes through allauth instead.
+    path("admin/login/", account_views.admin_login_redirect),
+    path("admin/password_reset/", account_views.admin_password_reset_redirect),
+    path("_util/login/", account_views.admin_login_redirect),  # restricted pages' sign-in
     path("admin/", include(wagtailadmin_urls)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    # A person's own data: subject access (privacy/).
+    path("account/", include("privacy.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Content: site search, and "My learning" with the learner's own progress forms.
+    path("search/", cms_views.search, name="search"),
+    path("learn/", include("cms.urls")),
 ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents are always served through Wagtail's permission-checking view.
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
+    )
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}original_images/",
+        document_root=settings.MEDIA_ROOT / "original_images",
+    )
 
 # Wagtail serves every other path from the page tree; keep it last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -737,6 +737,51 @@ def seed_role_history(run: SeedRun) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Account security: verified addresses, sign-up domains, authenticator apps for staff logins
+
+# Staff roles need two-factor authentication. The demo staff logins share this authenticator
+# secret so a newcomer can sign in at once: `manage.py demo_totp_code` prints the current code
+# (or add the secret to any authenticator app). Demo data only; never in production.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  (published demo value)
+SHARED_DOMAIN = "nhs.net"
+
+
+def seed_account_security(run: SeedRun) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from people.models import TrustEmailDomain
+
+    first_trust = run.trusts[FIRST_TRUST]
+    run.get_or_create(TrustEmailDomain, trust=first_trust, domain=DEMO_EMAIL_DOMAIN)
+    for trust in run.trusts.values():
+        run.get_or_create(TrustEmailDomain, trust=trust, domain=SHARED_DOMAIN)
+    for _login, user in run.logins:
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        if (
+            user.holds_staff_role
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            run.created["authenticator apps"] += 1
+
+
+# --------------------------------------------------------------------------------------------
+# Content
+
+
+def seed_cms_content(run: SeedRun) -> None:
+    """The Leading Together programme, its modules and the resource library (the content
+    itself lives in cms.demo_content)."""
+    from cms.demo_content import seed_content
+
+    seed_content(run)
+
+
+# --------------------------------------------------------------------------------------------
 # The steps, in order. Later issues append theirs (programmes, cohorts, attendance, ...).
 
 STEPS: list[Callable[[SeedRun], None]] = [
@@ -744,7 +789,9 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_board_snapshots,
     seed_people,
     seed_demo_logins,
+    seed_account_security,
     seed_role_history,
+    seed_cms_content,
 ]
 
 
@@ -769,4 +816,8 @@ def login_table(run: SeedRun) -> str:
         for row in rows
     ]
     heading = f"Demo logins (the password of each, unless since changed: {DEMO_PASSWORD})"
-    return "\n".join([heading, *lines])
+    footer = (
+        "Staff roles need a two-factor code: run `.venv/bin/python manage.py demo_totp_code`, "
+        f"or add the secret {DEMO_TOTP_SECRET} to an authenticator app."
+    )
+    return "\n".join([heading, *lines, footer])

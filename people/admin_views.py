@@ -1,16 +1,63 @@
 """Wagtail admin views for people and trusts, scoped through people.permissions."""
 
+from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.widgets.button import Button
 
+import audit
+from privacy.permissions import may_erase
+
+from .models import RoleAppointment, User
 from .permissions import people_visible_to, scope_queryset, trusts_visible_to
+
+
+def _subject_of(obj):
+    """Whose personal data `obj` is: the person, for people and their role history; None for
+    records that hold no one's personal data (trusts, boards), which are not audited."""
+    if isinstance(obj, User):
+        return obj
+    if isinstance(obj, RoleAppointment):
+        return obj.person
+    return None
+
+
+def _audit(admin_view, action, obj, **detail):
+    subject = _subject_of(obj)
+    if subject is not None:
+        audit.record(
+            action=action,
+            actor=admin_view.request.user,
+            request=admin_view.request,
+            target=obj,
+            subject=subject,
+            detail=detail or None,
+        )
 
 
 class ScopedIndexView(generic.IndexView):
     def get_base_queryset(self):
         return scope_queryset(self.request.user, super().get_base_queryset())
+
+    def render_to_response(self, context, **response_kwargs):
+        # Wagtail offers ?export=csv|xlsx on every listing: a spreadsheet of people's data
+        # leaving the admin is audited before it is built.
+        if self.is_export and self.model in (User, RoleAppointment):
+            audit.record(
+                action=audit.Action.EXPORTED,
+                actor=self.request.user,
+                request=self.request,
+                detail={
+                    "export": str(self.model._meta.verbose_name_plural),
+                    "format": self.request.GET.get("export"),
+                    "rows": len(context["object_list"]),
+                },
+            )
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ScopedObjectMixin:
@@ -20,20 +67,54 @@ class ScopedObjectMixin:
         obj = super().get_object(*args, **kwargs)
         visible = scope_queryset(self.request.user, type(obj)._default_manager.filter(pk=obj.pk))
         if not visible.exists():
+            # Refusals are audited whatever the record, with whose data it was if anyone's.
+            audit.record(
+                action=audit.Action.REFUSED,
+                actor=self.request.user,
+                request=self.request,
+                target=obj,
+                subject=_subject_of(obj),
+                detail={"view": type(self).__name__},
+            )
             raise Http404
         return obj
 
 
+class ScopedCreateView(generic.CreateView):
+    def save_instance(self):
+        # Called inside CreateView.form_valid's transaction: the record and its audit event
+        # are saved together or not at all.
+        instance = super().save_instance()
+        _audit(self, audit.Action.CREATED, instance)
+        return instance
+
+
 class ScopedEditView(ScopedObjectMixin, generic.EditView):
-    pass
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        _audit(self, audit.Action.VIEWED, self.object, view="edit")
+        return response
+
+    def save_instance(self):
+        # Inside EditView.form_valid's transaction, as above. Field names only: the audit
+        # log never copies the personal data itself.
+        instance = super().save_instance()
+        _audit(self, audit.Action.CHANGED, instance, fields=sorted(self.form.changed_data))
+        return instance
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
-    pass
+    def delete_action(self):
+        with transaction.atomic():
+            _audit(self, audit.Action.DELETED, self.object)
+            super().delete_action()
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        _audit(self, audit.Action.VIEWED, self.object, view="inspect")
+        return response
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
@@ -41,6 +122,33 @@ class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
 
 
 class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
+    pass
+
+
+class EraseButtonMixin:
+    """Adds "Erase this person" to a person's header menu, for whoever may erase them
+    (privacy.permissions.may_erase; the erase view checks again)."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if may_erase(self.request.user, self.object):
+            buttons.append(
+                Button(
+                    "Erase this person",
+                    url=reverse("privacy_erase_person", args=[self.object.pk]),
+                    icon_name="warning",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+class PersonEditView(EraseButtonMixin, ScopedEditView):
+    pass
+
+
+class PersonInspectView(EraseButtonMixin, ScopedInspectView):
     pass
 
 

@@ -5,6 +5,7 @@ Every feature app imports from here; this app imports none of them.
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -74,6 +75,43 @@ class Trust(models.Model):
         return (self.opened_on is None or self.opened_on <= today) and (
             self.closed_on is None or self.closed_on > today
         )
+
+
+DOMAIN_PATTERN = r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+class TrustEmailDomain(models.Model):
+    """An email domain a trust has registered for self sign-up. A shared domain such as
+    nhs.net may be registered by several trusts; the person then chooses theirs."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(
+        max_length=253,
+        validators=[
+            RegexValidator(
+                DOMAIN_PATTERN, "Enter a domain such as northshire.nhs.uk, without the @."
+            )
+        ],
+        help_text="The part after the @, e.g. northshire.nhs.uk or nhs.net.",
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "domain"],
+                name="one_registration_per_trust_and_domain",
+                violation_error_message="This trust has already registered this domain.",
+            ),
+        ]
+        indexes = [models.Index(fields=["domain"])]
+
+    def __str__(self):
+        return f"@{self.domain} ({self.trust.ods_code})"
+
+    def clean_fields(self, exclude=None):
+        self.domain = (self.domain or "").strip().lower().lstrip("@")
+        super().clean_fields(exclude=exclude)
 
 
 class BoardSnapshot(models.Model):
@@ -289,6 +327,19 @@ class User(AbstractUser):
     @property
     def is_clinical(self) -> bool:
         return self.professional_group in CLINICAL_GROUPS
+
+    @property
+    def profile_is_complete(self) -> bool:
+        """What first sign-in asks for: names, a trust, a professional group and job title, and
+        a registration number for clinicians. Superusers may have no trust."""
+        return bool(
+            self.first_name
+            and self.last_name
+            and (self.trust_id or self.is_superuser)
+            and self.professional_group
+            and self.job_title
+            and (not self.is_clinical or self.registration_number)
+        )
 
     @property
     def role_names(self) -> set[str]:

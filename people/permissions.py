@@ -14,7 +14,7 @@ queryset, so a later feature cannot forget the rule. The rules:
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import BoardSnapshot, RoleAppointment, Trust, User
+from .models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from .roles import TRUST_SCOPED_ROLES, Role
 
 
@@ -66,7 +66,13 @@ def board_snapshots_visible_to(user, queryset: QuerySet | None = None) -> QueryS
     return queryset.filter(trust__in=trusts_visible_to(user))
 
 
+def email_domains_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = TrustEmailDomain.objects.all() if queryset is None else queryset
+    return queryset.filter(trust__in=trusts_visible_to(user))
+
+
 SCOPES = {
+    TrustEmailDomain: email_domains_visible_to,
     User: people_visible_to,
     RoleAppointment: role_appointments_visible_to,
     Trust: trusts_visible_to,

@@ -4,11 +4,12 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
-from .models import BoardSnapshot, RoleAppointment, Trust, User
+from .models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 
 
 class ScopedViewSet(ModelViewSet):
     index_view_class = admin_views.ScopedIndexView
+    add_view_class = admin_views.ScopedCreateView  # audits the creation of personal data
     edit_view_class = admin_views.ScopedEditView
     delete_view_class = admin_views.ScopedDeleteView
     inspect_view_class = admin_views.ScopedInspectView
@@ -31,6 +32,9 @@ class ScopedViewSet(ModelViewSet):
 
 class PersonViewSet(ScopedViewSet):
     model = User
+    # With the "Erase this person" action (privacy.admin_views.ErasePersonView).
+    edit_view_class = admin_views.PersonEditView
+    inspect_view_class = admin_views.PersonInspectView
     icon = "user"
     menu_label = "People"
     name = "people"
@@ -79,11 +83,27 @@ class RoleAppointmentViewSet(ScopedViewSet):
     search_fields = ["title", "person__first_name", "person__last_name"]
 
 
+class TrustEmailDomainViewSet(ScopedViewSet):
+    model = TrustEmailDomain
+    icon = "mail"
+    menu_label = "Sign-up email domains"
+    form_fields = ["trust", "domain"]
+    list_display = ["domain", "trust"]
+    list_filter = ["trust"]
+    search_fields = ["domain"]
+
+
 class PeopleAndTrustsGroup(ViewSetGroup):
     menu_label = "People and trusts"
     menu_icon = "group"
     menu_order = 200
-    items = (PersonViewSet, TrustViewSet, BoardSnapshotViewSet, RoleAppointmentViewSet)
+    items = (
+        PersonViewSet,
+        TrustViewSet,
+        TrustEmailDomainViewSet,
+        BoardSnapshotViewSet,
+        RoleAppointmentViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -68,3 +68,13 @@ def other_trust_lead(trust_b):
 @pytest.fixture
 def superuser(db):
     return UserFactory(email="root@tandem.example", trust=None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (allauth) and other counters live in the cache; each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

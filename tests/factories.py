@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from people.models import (
     BoardSnapshot,
@@ -68,6 +69,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=[Role(r) for r in extracted]))
 
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """allauth refuses sign-in until the address is verified; people in tests usually
+        have done that. Pass verified_email=False for someone who has not."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
 
 class ClinicianFactory(UserFactory):
     professional_group = ProfessionalGroup.MEDICAL
@@ -96,3 +108,221 @@ class WorkerHeartbeatFactory(factory.django.DjangoModelFactory):
 
     name = "worker"
     hostname = "celery@test"
+
+
+class TrustEmailDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.TrustEmailDomain"
+        django_get_or_create = ("trust", "domain")
+
+    trust = factory.SubFactory(TrustFactory)
+    domain = factory.Sequence(lambda n: f"trust{n}.nhs.uk")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Invitation"
+
+    email = factory.Sequence(lambda n: f"invitee{n}@northshire.nhs.uk")
+    first_name = "Mary"
+    last_name = "Seacole"
+    trust = factory.SubFactory(TrustFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_totp(user, secret=TEST_TOTP_SECRET):
+    """Give a user an authenticator app with a known secret; returns a function for codes."""
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+    TOTP.activate(user, secret)
+
+    def current_code():
+        import time
+
+        return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+    return current_code
+
+
+# --- audit and privacy ---------------------------------------------------------------------
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    """An audit event as audit.record would write it (tests of the log's listing and
+    retention; tests of recording call audit.record itself)."""
+
+    class Meta:
+        model = "audit.AuditEvent"
+
+    action = "viewed"
+    actor = factory.SubFactory(UserFactory)
+    actor_email = factory.SelfAttribute("actor.email")
+    actor_label = factory.LazyAttribute(lambda o: o.actor.get_full_name() or o.actor.email)
+    subject = factory.SubFactory(ClinicianFactory)
+    subject_label = factory.LazyAttribute(lambda o: o.subject.get_full_name())
+    trust = factory.SelfAttribute("subject.trust")
+    ip_address = "192.0.2.10"
+    detail = factory.LazyFunction(dict)
+
+
+class SubjectAccessRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.SubjectAccessRequest"
+
+    person = factory.SubFactory(ClinicianFactory)
+
+
+# --------------------------------------------------------------------------------------------
+# CMS: topics, pages and learners' progress. Page factories put each page into the tree with
+# add_child under `parent=`, by default under a sensible parent of the right type (the site's
+# home page, or the one programme index / resource library, made if missing).
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cms.Topic"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+def _home_page():
+    from wagtail.models import Site
+
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+def _outcomes(*texts):
+    return [{"type": "outcome", "value": text} for text in texts]
+
+
+def _paragraph(html):
+    return [{"type": "rich_text", "value": html}]
+
+
+class _PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-"))
+
+    @classmethod
+    def default_parent(cls):
+        return _home_page()
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        # Many-to-many values are held on the unsaved page (modelcluster) and saved with it.
+        relations = {
+            name: kwargs.pop(name) for name in ("topics", "leadership_dimensions") if name in kwargs
+        }
+        page = model_class(*args, **kwargs)
+        for name, values in relations.items():
+            setattr(page, name, values)
+        (parent or cls.default_parent()).add_child(instance=page)
+        return page
+
+
+class ProgrammeIndexPageFactory(_PageFactory):
+    class Meta:
+        model = "cms.ProgrammeIndexPage"
+
+    title = "Programmes"
+    slug = "programmes"
+    show_in_menus = True
+
+
+class ResourceIndexPageFactory(_PageFactory):
+    class Meta:
+        model = "cms.ResourceIndexPage"
+
+    title = "Resource library"
+    slug = "resources"
+    show_in_menus = True
+
+
+class ProgrammePageFactory(_PageFactory):
+    class Meta:
+        model = "cms.ProgrammePage"
+
+    title = factory.Sequence(lambda n: f"Leading together {n}")
+    summary = "Clinicians and managers learn to run services together."
+    for_clinicians = "Doctors, nurses and allied health professionals taking on leadership."
+    for_managers = "Operational and general managers who work alongside clinical teams."
+    learning_outcomes = factory.LazyFunction(lambda: _outcomes("Read a budget statement"))
+    format = "Six half-day workshops with online modules"
+    duration = "Six months"
+    cpd_hours = 18
+
+    @classmethod
+    def default_parent(cls):
+        from cms.models import ProgrammeIndexPage
+
+        return ProgrammeIndexPage.objects.first() or ProgrammeIndexPageFactory()
+
+
+class ModulePageFactory(_PageFactory):
+    class Meta:
+        model = "cms.ModulePage"
+
+    title = factory.Sequence(lambda n: f"Module {n}")
+    summary = "What a budget statement tells you, and what it does not."
+    estimated_minutes = 45
+    learning_outcomes = factory.LazyFunction(lambda: _outcomes("Explain a variance"))
+    body = factory.LazyFunction(lambda: _paragraph("<p>Pay is most of a ward budget.</p>"))
+    topics = factory.LazyFunction(
+        lambda: [TopicFactory(slug="budgets-and-finance", name="Budgets and finance")]
+    )
+
+    @classmethod
+    def default_parent(cls):
+        return ProgrammePageFactory()
+
+
+class ResourcePageFactory(_PageFactory):
+    class Meta:
+        model = "cms.ResourcePage"
+
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    summary = "A template for reviewing a monthly budget statement together."
+    resource_type = "template"
+    body = factory.LazyFunction(lambda: _paragraph("<p>Use it with your finance partner.</p>"))
+    topics = factory.LazyFunction(
+        lambda: [TopicFactory(slug="budgets-and-finance", name="Budgets and finance")]
+    )
+
+    @classmethod
+    def default_parent(cls):
+        from cms.models import ResourceIndexPage
+
+        return ResourceIndexPage.objects.first() or ResourceIndexPageFactory()
+
+
+class ModuleProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cms.ModuleProgress"
+
+    person = factory.SubFactory(ClinicianFactory)
+    module = factory.SubFactory(ModulePageFactory)
+
+
+class ModuleReflectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cms.ModuleReflection"
+
+    person = factory.SubFactory(ClinicianFactory)
+    module = factory.SubFactory(ModulePageFactory)
+    text = "I had not realised how much of the overspend was agency cover."
+
+
+class ModuleRelatedLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cms.ModuleRelatedLink"
+
+    page = factory.SubFactory(ModulePageFactory)
+    related_module = factory.SubFactory(ModulePageFactory)

@@ -74,7 +74,7 @@ def test_rolled_back_transaction_enqueues_nothing(django_capture_on_commit_callb
 
 
 @pytest.mark.broker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_consumes_a_task_from_the_broker():
     """Through the configured broker (Redis in CI, the filesystem transport locally)."""
     app.conf.task_always_eager = False

@@ -13,10 +13,10 @@ from people.permissions import (
 )
 from people.roles import Role
 from tests.factories import (
-    DEFAULT_PASSWORD,
     ClinicianFactory,
     RoleAppointmentFactory,
     UserFactory,
+    give_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,9 @@ def test_inactive_user_sees_nothing(administrator, participant):
 
 
 def sign_in(client, user):
-    assert client.login(username=user.email, password=DEFAULT_PASSWORD)
+    # Staff roles need an authenticator before any admin page (tests/accounts covers the flow).
+    give_totp(user)
+    client.force_login(user)
 
 
 def test_admin_people_listing_is_scoped_to_the_trust(

@@ -55,13 +55,15 @@ def test_participants_cannot_reach_the_admin():
 
 
 def test_admin_sign_in_works(client, administrator):
-    from tests.factories import DEFAULT_PASSWORD
+    from tests.factories import DEFAULT_PASSWORD, give_totp
 
+    code = give_totp(administrator)
     response = client.post(
-        "/admin/login/",
-        {"username": administrator.email, "password": DEFAULT_PASSWORD},
-        follow=True,
+        "/accounts/login/?next=/admin/",
+        {"login": administrator.email, "password": DEFAULT_PASSWORD},
     )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    response = client.post(response["Location"], {"code": code()}, follow=True)
     assert response.status_code == 200
     assert response.context["user"] == administrator
     assert response.redirect_chain[-1][0] == "/admin/"

@@ -4,9 +4,12 @@ Environment-specific modules (dev, production, test) only override what differs;
 important lives only in one of them. Bad values raise at start-up rather than being guessed.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,7 +40,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Tandem's own apps first so their templates override Wagtail's.
     "people",
+    "accounts",
     "core",
+    "audit",
+    "privacy",
     "programmes",
     "cms",
     "certificates",
@@ -63,12 +69,18 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "csp",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,11 +88,20 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Stores anonymous visitors' pages after rendering (core.page_cache); innermost, so the
+    # security headers above are added fresh to every response, cached or not.
+    "core.page_cache.PageCacheMiddleware",
+    # Last, as django-axes requires, so it sees the response of every view it guards.
+    "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# Overridable only so `manage.py bench_http` can add its hello-world baseline view.
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="config.urls")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -100,7 +121,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database ---------------------------------------------------------------------------
+# --- Database ------------------------------------------------------------
 # Default: a SQLite file under var/, so a fresh machine needs no database server.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tandem.sqlite3'}"),
@@ -122,11 +143,17 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- People ----------------------------------------------------------------------------
+# --- People ------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/learn/"
 LOGOUT_REDIRECT_URL = "/"
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out person is refused before their password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -141,19 +168,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Locale ------------------------------------------------------------------------------
+# --- Locale ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-# --- Static files and media --------------------------------------------------------------
+# --- Static files and media ------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # var/ holds the SQLite file, media, the embedded broker and collected static files; it is
 # git-ignored, so make it on first start (WhiteNoise warns about a missing STATIC_ROOT).
 for _folder in (VAR_DIR, STATIC_ROOT):
@@ -185,17 +212,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# --- Email -------------------------------------------------------------------------------
+# --- Email ------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Cache ---------------------------------------------------------------------------------
+# --- Cache ------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Anonymous visitors' pages are cached this long at most; publishing invalidates them at once
+# (core.page_cache). 0 turns page caching off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
-# --- Celery --------------------------------------------------------------------------------
+# --- Celery ------------------------------------------------------------
 # Default broker: kombu's filesystem transport under var/, so `make run` starts a real worker
 # on a machine with no Redis. Production sets CELERY_BROKER_URL=redis://...
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -231,22 +261,47 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_worker_heartbeat", "schedule": 30.0},
+    # Wagtail's scheduled publishing happens only when publish_scheduled runs. A run that
+    # waits in the queue past the next one is dropped (expires), not stacked up.
+    "cms-publish-scheduled": {
+        "task": "cms.tasks.publish_scheduled_pages",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Retention (privacy.retention): once a day, at a quiet hour.
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Subject-access requests whose worker died, or whose message was lost, are re-queued.
+    "privacy-resume-stalled-subject-access": {
+        "task": "privacy.tasks.resume_stalled_subject_access",
+        "schedule": 600.0,
+    },
 }
 
-# --- Wagtail -------------------------------------------------------------------------------
+# --- Wagtail ------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Tandem"
+# Participant-only pages (page view restrictions) send anonymous visitors to our sign-in, not
+# to Wagtail's own password form at /_util/login/.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend uses SQLite's FTS5 locally and PostgreSQL's full-text search in
+# production. SEARCH_CONFIG is PostgreSQL's text search configuration: English stemming
+# ("budgeting" finds "budgets"); SQLite ignores it. Changing it needs `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # always through Wagtail's permission-checking view
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset flow is the only one
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- Logging -------------------------------------------------------------------------------
+# --- Logging ------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -258,5 +313,101 @@ LOGGING = {
         "celery": {"level": "INFO"},
         # Wagtail queues a reference-index task per save; two INFO lines each drown the logs.
         "django_tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
+
+# --- Accounts (django-allauth) ------------------------------------------------------------
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a POST, so mail scanners that follow links don't verify
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# django-axes is the one lockout (below); allauth's own failed-login limit would pre-empt it
+# with a different message. allauth's other limits (sign-up, password reset mails) stay on.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tandem"
+MFA_RECOVERY_CODE_COUNT = 10
+
+# Invitations a programme administrator sends: signed, single-use links valid this long.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
+# --- Lockout (django-axes) ------------------------------------------------------------
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Lock the account name wherever the attempts come from, and the address whatever name it
+# tries, so neither guessing one password nor spraying many accounts gets far.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's sign-in form
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = [env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")]
+
+# --- Sessions and cookies ------------------------------------------------------------
+# Our session model records the user, so sign-out everywhere and deactivation can delete a
+# person's sessions server-side without decoding every session in the table.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=30 * 60)  # seconds
+
+# --- Content-Security-Policy (django-csp) --------------------------------------------------------
+# Scripts only from our origin or carrying this response's nonce: no inline-script exceptions.
+# Styles allow inline because Wagtail's admin sets style attributes; styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Uploads ------------------------------------------------------------
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
+
+# --- Audit log and data protection (audit/, privacy/) -----------------------------------------
+# Where the audit log reads the client's address. REMOTE_ADDR by default; behind our one
+# trusted proxy, HTTP_X_FORWARDED_FOR (the last entry is used: the one the proxy appended).
+# The same variable configures django-axes above.
+AUDIT_CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+
+# How long personal data is kept, in days (privacy.retention; `manage.py retention --dry-run`
+# shows what is due). Defaults: audit events 6 years, archives 30 days, accounts unused 3 years.
+RETENTION = {
+    "audit_log_days": env.int("RETENTION_AUDIT_LOG_DAYS", default=6 * 365),
+    "subject_access_archive_days": env.int("RETENTION_SUBJECT_ACCESS_ARCHIVE_DAYS", default=30),
+    "inactive_account_days": env.int("RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365),
+}
+for _key, _days in RETENTION.items():
+    if _days <= 0:
+        raise ImproperlyConfigured(
+            f"RETENTION_{_key.upper()} must be a positive number of days, not {_days}."
+        )

@@ -1,0 +1,148 @@
+from django import forms
+from django.contrib.auth import password_validation
+
+from people.models import REGISTRATION_BODY_FOR_GROUP, ProfessionalGroup, Trust, User
+
+from .services import SignupRefused, signup_trust
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    trust = forms.ModelChoiceField(
+        queryset=Trust.objects.open().filter(email_domains__isnull=False).distinct(),
+        required=False,
+        empty_label="My email address tells you",
+        help_text="Only needed if your email address is used by several trusts, such as nhs.net.",
+    )
+
+    field_order = ["first_name", "last_name", "email", "trust", "password1", "password2"]
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email") or self.data.get("email", "")
+        if email:
+            try:
+                cleaned["resolved_trust"] = signup_trust(email=email, chosen=cleaned.get("trust"))
+            except SignupRefused as refusal:
+                field = (
+                    "trust"
+                    if cleaned.get("trust") or "choose yours" in refusal.message
+                    else "email"
+                )
+                self.add_error(field, refusal.message)
+        return cleaned
+
+    def signup(self, request, user):
+        """allauth calls this after saving; the adapter has already set trust and names."""
+
+
+class ProfileForm(forms.ModelForm):
+    """Profile completion on first sign-in, and later edits by the person themselves."""
+
+    class Meta:
+        model = User
+        fields = [
+            "first_name",
+            "last_name",
+            "professional_group",
+            "job_title",
+            "band",
+            "directorate",
+            "registration_body",
+            "registration_number",
+        ]
+        help_texts = {
+            "professional_group": "Clinicians are medical, nursing and midwifery, allied health, "
+            "healthcare science and pharmacy staff.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "professional_group", "job_title"):
+            self.fields[name].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("professional_group")
+        if group in REGISTRATION_BODY_FOR_GROUP and not cleaned.get("registration_number"):
+            body = REGISTRATION_BODY_FOR_GROUP[ProfessionalGroup(group)]
+            self.add_error(
+                "registration_number", f"Clinicians give their registration number ({body.label})."
+            )
+        return cleaned
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    password1 = forms.CharField(
+        label="Create a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords are not the same.")
+        elif p1:
+            candidate = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    trust = forms.ModelChoiceField(queryset=Trust.objects.none())
+
+    def __init__(self, *args, trusts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trust"].queryset = trusts
+        if trusts.count() == 1:
+            self.fields["trust"].initial = trusts.first()
+
+
+class InviteeUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="A .csv or .xlsx file whose first row names the columns email, first_name and "
+        "last_name. At most 2 MB.",
+    )
+    trust = forms.ModelChoiceField(queryset=Trust.objects.none())
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def __init__(self, *args, trusts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trust"].queryset = trusts
+        if trusts.count() == 1:
+            self.fields["trust"].initial = trusts.first()
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 2 MB. Split it into smaller files."
+            )
+        if not uploaded.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return uploaded

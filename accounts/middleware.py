@@ -1,0 +1,76 @@
+"""Staff-account protections that must apply to every request, whatever the view."""
+
+import time
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+# Pages only staff roles use. Participant pages stay reachable while 2FA is being set up.
+STAFF_PATH_PREFIXES = ("/admin/", "/reports/")
+# Where a staff person without 2FA may still go: sign-in, sign-out, 2FA set-up itself.
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz/")
+
+
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class StaffTwoFactorMiddleware:
+    """A person holding a staff role (administrators, editors, reviewers, reporting and
+    regional leads, superusers) reaches no staff page until they have set up an authenticator
+    app. allauth then asks for a code at every sign-in, and Wagtail's own password-only sign-in
+    is routed to allauth's (config/urls.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        path = request.path
+        if (
+            user.is_authenticated
+            and path.startswith(STAFF_PATH_PREFIXES)
+            and not path.startswith(EXEMPT_PREFIXES)
+            and user.holds_staff_role
+            and not has_totp(user)
+        ):
+            messages.info(
+                request,
+                "Your role needs two-factor authentication. "
+                "Set up an authenticator app to continue.",
+            )
+            return redirect(
+                f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        return self.get_response(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after STAFF_IDLE_TIMEOUT seconds without a request; participants keep
+    the ordinary session lifetime. The timestamp is written at most once a minute to spare
+    the session store a write per request."""
+
+    KEY = "_tandem_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.holds_staff_role:
+            now = int(time.time())
+            last_seen = request.session.get(self.KEY)
+            if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT:
+                logout(request)  # flushes the session server-side
+                messages.info(request, "You were signed out because you had been inactive.")
+                return redirect(
+                    f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}"
+                )
+            if last_seen is None or now - last_seen >= 60:
+                request.session[self.KEY] = now
+        return self.get_response(request)

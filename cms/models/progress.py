@@ -1,0 +1,56 @@
+"""A learner's own progress through modules: completion marks and private reflections.
+
+Both belong to one person and are shown to that person only; nothing in the admin lists
+them. Read them through cms.selectors and change them through cms.services, which scope every
+query by person.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ModuleProgress(models.Model):
+    """A person has marked a module complete. Clearing the mark deletes the row."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress"
+    )
+    module = models.ForeignKey(
+        "cms.ModulePage", on_delete=models.CASCADE, related_name="progress_marks"
+    )
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "module completion"
+        verbose_name_plural = "module completions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "module"],
+                name="one_completion_per_person_per_module",
+                violation_error_message="This module is already marked complete.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} completed module {self.module_id}"
+
+
+class ModuleReflection(models.Model):
+    """A private note a person writes about a module; they may keep several, dated."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_reflections"
+    )
+    module = models.ForeignKey(
+        "cms.ModulePage", on_delete=models.CASCADE, related_name="reflections"
+    )
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["person", "module"])]
+
+    def __str__(self):
+        return f"Reflection by {self.person} on module {self.module_id}"

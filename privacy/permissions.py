@@ -1,0 +1,34 @@
+"""Who may erase whom."""
+
+from people.permissions import people_visible_to
+from people.roles import STAFF_ROLES, TRUST_SCOPED_ROLES, Role
+
+# Accounts that only a superuser may erase: anyone who administers or reports on others.
+PRIVILEGED_ROLES = STAFF_ROLES | TRUST_SCOPED_ROLES
+
+
+def holds_privileged_role(person) -> bool:
+    return person.is_superuser or person.is_staff or bool(person.role_names & PRIVILEGED_ROLES)
+
+
+def may_erase(user, person) -> bool:
+    """Superusers may erase anyone but themselves. A programme administrator may erase the
+    people of their own trust (people.permissions decides who that is) who hold no staff
+    role: erasing a colleague with privileges is a superuser's decision. Nobody erases
+    their own account here (that would lock them out mid-request)."""
+    if not user.is_authenticated or not user.is_active or user.pk == person.pk:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_role(Role.PROGRAMME_ADMINISTRATOR):
+        return False
+    if holds_privileged_role(person):
+        return False
+    return people_visible_to(user).filter(pk=person.pk).exists()
+
+
+def may_erase_anyone(user) -> bool:
+    """Whether to offer the erase action at all (each person is still checked)."""
+    return user.is_authenticated and (
+        user.is_superuser or user.has_role(Role.PROGRAMME_ADMINISTRATOR)
+    )

@@ -1,0 +1,271 @@
+"""Subject rights: subject access requests and erasure. Each write is one named service.
+
+- sar_request: a person asks for their data (one active request at a time).
+- sar_build: the task's work; builds the archive once, however often it is run.
+- sar_delete: removes an archive's file and row (retention, erasure).
+- person_erase: pseudonymises a person and runs every registered eraser, in one transaction.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+import audit
+from people.roles import Role
+
+from . import registry
+from .exports import build_archive
+from .models import SubjectAccessRequest, SubjectAccessStatus, archive_path
+from .retention import retention_days
+
+logger = logging.getLogger("tandem.privacy")
+
+ERASED_EMAIL_DOMAIN = "erased.invalid"  # .invalid is reserved: mail can never be delivered
+ERASED_FIRST_NAME = "Erased"
+ERASED_LAST_NAME = "person"
+
+
+# --- subject access ---------------------------------------------------------------------------
+
+
+def sar_request(*, person, request=None) -> tuple[SubjectAccessRequest, bool]:
+    """Ask for an archive of everything held about `person`. Returns (request, created).
+
+    While one is waiting or being prepared, asking again returns it instead of starting a
+    second; if it has stalled (its worker died and nothing resumed it), asking again puts it
+    back on the queue.
+    """
+    from .tasks import build_subject_access_archive  # tasks import this module
+
+    with transaction.atomic():
+        # Lock the person's row so that two clicks at once make one request, not two.
+        list(get_user_model().objects.select_for_update().filter(pk=person.pk).values("pk"))
+        active = (
+            SubjectAccessRequest.objects.filter(
+                person=person,
+                status__in=[SubjectAccessStatus.PENDING, SubjectAccessStatus.RUNNING],
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if active is not None:
+            if active.is_stalled:
+                build_subject_access_archive.delay_on_commit(active.pk)
+            return active, False
+        sar = SubjectAccessRequest.objects.create(person=person)
+        audit.record(
+            action=audit.Action.SUBJECT_ACCESS_REQUESTED,
+            actor=person,
+            request=request,
+            target=sar,
+            subject=person,
+        )
+        build_subject_access_archive.delay_on_commit(sar.pk)
+    return sar, True
+
+
+class LostClaim(Exception):
+    """Another run took the request over (this one was presumed dead): stop quietly."""
+
+
+def _report_progress(request_id: int, token: uuid.UUID, percent: int) -> None:
+    # Written outside any transaction so the person's page sees it at once; the token check
+    # makes a run that was taken over stop instead of overwriting its successor.
+    updated = SubjectAccessRequest.objects.filter(pk=request_id, run_token=token).update(
+        progress=percent, heartbeat_at=timezone.now()
+    )
+    if not updated:
+        raise LostClaim
+
+
+def sar_build(*, request_id: int) -> str:
+    """Build and store the archive of one request. Safe to run any number of times.
+
+    A status guard under a row lock decides whether this run builds: a ready request is
+    left alone, and so is one another live run is building (its heartbeat is fresh). A
+    waiting or failed request, or one whose worker died mid-build (a stale heartbeat:
+    acks_late re-delivers the task, or the stalled-request sweep re-queues it), is claimed
+    with a new run token and rebuilt from the start. Returns what happened, for the log.
+    """
+    token = uuid.uuid4()
+    with transaction.atomic():
+        sar = (
+            SubjectAccessRequest.objects.select_for_update()
+            .select_related("person")
+            .filter(pk=request_id)
+            .first()
+        )
+        if sar is None:
+            return "gone"  # deleted meanwhile (erasure or retention): nothing to build
+        if sar.status == SubjectAccessStatus.READY:
+            return "already built"
+        if sar.status == SubjectAccessStatus.RUNNING and not sar.is_stalled:
+            return "being built by another run"
+        leftover = sar.file.name  # a crashed run may have stored its file before dying
+        now = timezone.now()
+        sar.status = SubjectAccessStatus.RUNNING
+        sar.progress = 0
+        sar.file = ""
+        sar.started_at = sar.heartbeat_at = now
+        sar.finished_at = sar.expires_at = None
+        sar.run_token = token
+        sar.attempts += 1
+        sar.save()
+    if leftover:
+        default_storage.delete(leftover)
+
+    try:
+        content = build_archive(
+            sar.person, on_progress=lambda percent: _report_progress(sar.pk, token, percent)
+        )
+        name = default_storage.save(
+            archive_path(sar, f"tandem-data-{timezone.localdate():%Y-%m-%d}.zip"),
+            ContentFile(content),
+        )
+    except LostClaim:
+        return "taken over by another run"
+    except (OperationalError, InterfaceError):
+        # Transient: the task retries (TandemTask.autoretry_for). Back to waiting, so the
+        # retry claims it; if even this write fails, the stalled-request sweep will.
+        SubjectAccessRequest.objects.filter(pk=sar.pk, run_token=token).update(
+            status=SubjectAccessStatus.PENDING
+        )
+        raise
+    except Exception:
+        # Anything else (a bug, the soft time limit): show "failed" so the person can ask
+        # again, and let the error reach the task's log.
+        logger.exception("Subject access request %s failed", sar.public_id)
+        SubjectAccessRequest.objects.filter(pk=sar.pk, run_token=token).update(
+            status=SubjectAccessStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+
+    finished = timezone.now()
+    updated = SubjectAccessRequest.objects.filter(
+        pk=sar.pk, run_token=token, status=SubjectAccessStatus.RUNNING
+    ).update(
+        status=SubjectAccessStatus.READY,
+        progress=100,
+        file=name,
+        finished_at=finished,
+        heartbeat_at=finished,
+        expires_at=finished + timedelta(days=retention_days("subject_access_archive_days")),
+    )
+    if not updated:
+        default_storage.delete(name)  # our successor stores its own
+        return "taken over by another run"
+    logger.info("Subject access request %s ready", sar.public_id)
+    return "built"
+
+
+def sar_delete(sar: SubjectAccessRequest) -> None:
+    """Delete a request and its archive. The file goes only once the row's deletion has
+    committed, so a rolled-back erasure never leaves a row pointing at a missing file."""
+    name = sar.file.name
+    with transaction.atomic():
+        sar.delete()
+        if name:
+            transaction.on_commit(lambda: default_storage.delete(name))
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+
+def is_erased(person) -> bool:
+    return person.email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
+
+
+def _pseudonymise_account(person) -> None:
+    """Replace what identifies the person; keep what reports count.
+
+    Kept: trust, professional group, band, date joined (counts by trust, group and grade, and
+    sign-ups by month, stay the same). Gone: name, email, job title, directorate, professional
+    registration, password, last sign-in, staff privileges.
+    """
+    person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
+    person.first_name = ERASED_FIRST_NAME
+    person.last_name = ERASED_LAST_NAME
+    person.job_title = ""
+    person.directorate = ""
+    person.registration_body = ""
+    person.registration_number = ""
+    person.set_unusable_password()
+    person.is_active = False
+    person.is_staff = False
+    person.is_superuser = False
+    person.last_login = None
+    person.save()
+    person.user_permissions.clear()
+    # Privileges go; being a participant is kept, because reports count participants.
+    person.groups.remove(*person.groups.exclude(name=Role.PARTICIPANT))
+
+
+def _end_sessions(person) -> int:
+    """Delete the person's sessions from the database session store. Returns how many.
+
+    With a store that records each session's user (accounts.sessions) that is one query;
+    with Django's plain database store every live session is decoded. Cache or cookie
+    sessions cannot be listed, but they end anyway: the unusable password changes the
+    session's auth hash, and an inactive account is refused on its next request.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    model = store.get_model_class()
+    field_names = {field.name for field in model._meta.get_fields()}
+    if "user" in field_names:
+        deleted, _ = model.objects.filter(user_id=person.pk).delete()
+        return deleted
+    session_keys = [
+        session.session_key
+        for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(person.pk)
+    ]
+    deleted, _ = model.objects.filter(session_key__in=session_keys).delete()
+    return deleted
+
+
+def person_erase(*, person, by, reason: str, request=None) -> bool:
+    """Erase a person's personal data, in one transaction. Returns False if they already
+    had been (erasing twice is harmless: the erasers run again and find nothing to do).
+
+    Every registered eraser runs (free text deleted, identifying values pseudonymised),
+    then the account itself is pseudonymised and its sessions ended, and the erasure is
+    audited. `by` is the acting user, or None for the retention policy. Who may erase whom
+    is the caller's check (privacy.permissions.may_erase).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("Erasing a person needs a reason.")
+    with transaction.atomic():
+        person = get_user_model().objects.select_for_update().get(pk=person.pk)
+        repeat = is_erased(person)
+        erased_by = []
+        for source in registry.sources():
+            if source.eraser is not None:
+                source.eraser(person, by=by, reason=reason)
+                erased_by.append(source.name)
+        _pseudonymise_account(person)
+        sessions = _end_sessions(person)
+        audit.record(
+            action=audit.Action.ERASED,
+            actor=by,
+            request=request,
+            target=person,
+            subject=person,
+            detail={
+                "reason": reason,
+                "erasers": erased_by,
+                "sessions_ended": sessions,
+                "repeat": repeat,
+            },
+        )
+    return not repeat
