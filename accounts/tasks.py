@@ -15,7 +15,7 @@ def send_invitation(invitation_id: int) -> None:
 
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("trust", "invited_by")
             .filter(pk=invitation_id)
             .first()

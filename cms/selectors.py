@@ -47,10 +47,13 @@ def _restrictions_refusing(request) -> QuerySet:
     """The page view restrictions this request does not pass, as a queryset: the same rules
     as Wagtail's PageViewRestriction.accept_request, in SQL."""
     restrictions = PageViewRestriction.objects.all()
-    passed = request.session.get(PageViewRestriction.passed_view_restrictions_session_key, [])
+    # A request built without the session and auth middleware (a test's, a template rendered
+    # for an error) counts as an anonymous visitor who has passed no password.
+    session = getattr(request, "session", {})
+    passed = session.get(PageViewRestriction.passed_view_restrictions_session_key, [])
     refused_password = Q(restriction_type=PageViewRestriction.PASSWORD) & ~Q(id__in=passed)
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return restrictions.filter(
             ~Q(restriction_type=PageViewRestriction.PASSWORD) | refused_password
         )
@@ -210,7 +213,9 @@ def learning_overview(person) -> list[ProgrammeProgress]:
     if not marks:
         return []
     programme_paths = {path[:-STEPLEN] for _, path in marks}
-    programmes = list(ProgrammePage.objects.live().filter(path__in=programme_paths))
+    programmes = list(
+        ProgrammePage.objects.live().filter(path__in=programme_paths).defer(*LISTING_DEFER)
+    )
     if not programmes:
         return []
     modules = (

@@ -1,7 +1,9 @@
+from django.db.models.signals import post_delete, post_save
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import Topic
+from core import page_cache
 
 
 class TopicViewSet(SnippetViewSet):
@@ -17,3 +19,12 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+def _topics_changed(sender, **kwargs):
+    # Topic names appear in page filters and listings, so cached pages go stale.
+    page_cache.invalidate()
+
+
+post_save.connect(_topics_changed, sender=Topic, dispatch_uid="page_cache_topic_saved")
+post_delete.connect(_topics_changed, sender=Topic, dispatch_uid="page_cache_topic_deleted")

@@ -16,6 +16,8 @@ status 200, no Set-Cookie, no CSRF token or CSP nonce rendered into it, requeste
 session cookie. Hits are served before routing, by path, from the same conditions.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -45,7 +47,9 @@ def invalidate(**_signal_kwargs) -> None:
 
 
 def _key(request) -> str:
-    return f"tandem:page:{_version()}:{request.get_host()}:{request.get_full_path()}"
+    # Hashed: a long URL must not exceed a cache backend's key limit (memcached: 250).
+    where = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"tandem:page:{_version()}:{where}"
 
 
 def _anonymous_get(request) -> bool:

@@ -61,3 +61,25 @@ class InactiveAccounts(RetentionPolicy):
         for person in people.iterator():
             services.person_erase(person=person, by=None, reason=INACTIVE_REASON)
         return len(ids)
+
+
+@register_policy
+class InvitationTokens(RetentionPolicy):
+    """Invitations hold an email address and a signed token: once used, revoked or expired
+    they serve no purpose beyond the audit trail, which the audit log keeps."""
+
+    name = "invitation_tokens"
+    description = "Invitations accepted, revoked or expired more than the period ago"
+    setting = "invitation_token_days"
+
+    def due(self, now):
+        from accounts.models import Invitation
+
+        cutoff = now - timedelta(days=retention_days(self.setting))
+        return Invitation.objects.filter(
+            Q(accepted_at__lt=cutoff) | Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)
+        )
+
+    def apply(self, now) -> int:
+        count, _ = self.due(now).delete()
+        return count

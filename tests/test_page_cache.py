@@ -76,7 +76,9 @@ def test_caching_can_be_turned_off(client, home, settings):
     assert "X-Tandem-Page-Cache" not in get(client)[0]
 
 
-def test_restricting_a_cached_page_stops_serving_it(client, home, django_capture_on_commit_callbacks):
+def test_restricting_a_cached_page_stops_serving_it(
+    client, home, django_capture_on_commit_callbacks
+):
     get(client)
     assert get(client)[0]["X-Tandem-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from core import demo
 from people.models import (
@@ -93,7 +94,9 @@ def test_one_login_per_role_in_its_group(seeded):
 
 def test_demo_logins_authenticate_with_the_demo_password(seeded):
     for email in LOGIN_EMAILS.values():
-        assert authenticate(username=email, password=demo.DEMO_PASSWORD), email
+        assert authenticate(
+            RequestFactory().post("/accounts/login/"), username=email, password=demo.DEMO_PASSWORD
+        ), email
     ordinary = User.objects.exclude(email__in=LOGIN_EMAILS.values())
     assert not any(person.has_usable_password() for person in ordinary)
 
@@ -127,8 +130,16 @@ def test_rerun_keeps_a_changed_password_and_restores_missing_rows(seeded):
     seed_demo()
 
     assert row_counts() == {**counts, "board snapshots": counts["board snapshots"] + 1}
-    assert authenticate(username=participant.email, password="a-new-password-123")
-    assert not authenticate(username=participant.email, password=demo.DEMO_PASSWORD)
+    assert authenticate(
+        RequestFactory().post("/accounts/login/"),
+        username=participant.email,
+        password="a-new-password-123",
+    )
+    assert not authenticate(
+        RequestFactory().post("/accounts/login/"),
+        username=participant.email,
+        password=demo.DEMO_PASSWORD,
+    )
 
 
 def test_the_demo_is_the_same_on_every_machine():

@@ -377,7 +377,12 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
-        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
         "media-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -405,6 +410,7 @@ RETENTION = {
     "audit_log_days": env.int("RETENTION_AUDIT_LOG_DAYS", default=6 * 365),
     "subject_access_archive_days": env.int("RETENTION_SUBJECT_ACCESS_ARCHIVE_DAYS", default=30),
     "inactive_account_days": env.int("RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365),
+    "invitation_token_days": env.int("RETENTION_INVITATION_TOKEN_DAYS", default=90),
 }
 for _key, _days in RETENTION.items():
     if _days <= 0:

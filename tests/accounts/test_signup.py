@@ -132,3 +132,10 @@ def test_script_in_names_is_shown_escaped(client, trust_a):
     html = client.get("/accounts/profile/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_profile_page_links_to_account_tools(client, participant):
+    client.force_login(participant)
+    html = client.get("/accounts/profile/").content.decode()
+    for href in ("/accounts/password/change/", "/accounts/2fa/", "/account/my-data/"):
+        assert f'href="{href}"' in html

@@ -62,8 +62,12 @@ def test_programme_page_shows_who_it_is_for_and_its_modules(client, programme, m
     audience = html.find("h2", string="Who it is for").find_parent("section")
     assert [h.text for h in audience.find_all("h3")] == ["Clinicians", "Managers"]
     facts = {dt.text: dt.find_next("dd").text for dt in html.select(".facts dt")}
-    assert facts == {"Format": programme.format, "Duration": "Six months", "CPD hours": "18",
-                     "Modules": "3"}  # fmt: skip
+    assert facts == {
+        "Format": programme.format,
+        "Duration": "Six months",
+        "CPD hours": "18",
+        "Modules": "3",
+    }
     listed = [a.text for a in html.select(".module-list__title a")]
     assert listed == ["Budgets", "Managing people", "Business cases"]
 
@@ -273,17 +277,22 @@ def test_programme_and_module_pages_make_the_same_queries_for_6_or_30_modules(
         ModuleRelatedLinkFactory(page=module, related_module=modules[0])
         ModuleProgressFactory(person=participant, module=module)
     client.get(programme.url)  # warm Wagtail's cached site root paths
-    few = {"programme": count_queries(client, programme.url),
-           "module": count_queries(client, modules[3].url)}  # fmt: skip
+    few = {
+        "programme": count_queries(client, programme.url),
+        "module": count_queries(client, modules[3].url),
+    }
 
     more = [ModulePageFactory(parent=programme, title=f"Module {n}") for n in range(6, 30)]
     for module in more:
         ModuleRelatedLinkFactory(page=module, related_module=modules[0])
         ModuleProgressFactory(person=participant, module=module)
-    many = {"programme": count_queries(client, programme.url),
-            "module": count_queries(client, more[10].url)}  # fmt: skip
+    many = {
+        "programme": count_queries(client, programme.url),
+        "module": count_queries(client, more[10].url),
+    }
 
     assert few == many
+    assert min(few.values()) > 5  # really rendered: a cached page would make this trivial
     # Programme page, anonymous (11): the site; Wagtail's routing, a query per level of the
     # URL and one for the specific page (5); its view-restriction check (2); breadcrumbs; the
     # module list (one query, restrictions applied in it); the main navigation. Signed in (17)
@@ -304,4 +313,4 @@ def test_home_page_queries_do_not_grow_with_programmes(client, home):
     few = count_queries(client, "/")
     for _ in range(10):
         ProgrammePageFactory()
-    assert count_queries(client, "/") == few
+    assert count_queries(client, "/") == few > 3

@@ -264,3 +264,35 @@ def test_a_participant_cannot_erase_anyone(client, participant, trust_a):
     assert response.status_code == 302  # not allowed into the admin at all
     colleague.refresh_from_db()
     assert colleague.is_active
+
+
+@pytest.mark.django_db
+def test_erasure_removes_the_old_address_from_accounts_records(participant, superuser):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from accounts.models import Invitation
+    from privacy.services import person_erase
+    from tests.factories import InvitationFactory, give_totp
+
+    old_email = participant.email
+    give_totp(participant)
+    InvitationFactory(email=old_email, trust=participant.trust, accepted_by=participant)
+    person_erase(person=participant, by=superuser, reason="Subject's request")
+    assert not EmailAddress.objects.filter(email__iexact=old_email).exists()
+    assert not Authenticator.objects.filter(user=participant).exists()
+    assert not Invitation.objects.filter(email__iexact=old_email).exists()
+
+
+@pytest.mark.django_db
+def test_erasure_deletes_reflections_and_keeps_completions(participant, superuser):
+    from cms.models import ModuleProgress, ModuleReflection
+    from privacy.services import person_erase
+    from tests.factories import ModulePageFactory
+
+    module = ModulePageFactory()
+    ModuleProgress.objects.create(person=participant, module=module)
+    ModuleReflection.objects.create(person=participant, module=module, text="My ward's budget")
+    person_erase(person=participant, by=superuser, reason="Subject's request")
+    assert not ModuleReflection.objects.filter(person=participant).exists()
+    assert ModuleProgress.objects.filter(person=participant).count() == 1

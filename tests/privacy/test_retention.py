@@ -114,7 +114,12 @@ def test_a_run_applies_every_policy_and_audits_each_once(
         e.detail["policy"]: e.detail["count"]
         for e in AuditEvent.objects.filter(action=AuditAction.RETENTION_PURGED)
     }
-    assert summaries == {"audit_log": 1, "subject_access_archives": 2, "inactive_accounts": 2}
+    assert summaries == {
+        "audit_log": 1,
+        "subject_access_archives": 2,
+        "inactive_accounts": 2,
+        "invitation_tokens": 0,
+    }
 
 
 def test_running_again_finds_nothing_more(due_and_not):
@@ -123,6 +128,7 @@ def test_running_again_finds_nothing_more(due_and_not):
         "audit_log": 0,
         "subject_access_archives": 0,
         "inactive_accounts": 0,
+        "invitation_tokens": 0,
     }
 
 
@@ -152,7 +158,7 @@ def test_other_apps_can_register_policies(monkeypatch, db):
 
     @retention.register_policy
     class Invitations(retention.RetentionPolicy):
-        name = "invitation_tokens"
+        name = "example_tokens"
         description = "Test policy"
         setting = "audit_log_days"
 
@@ -162,7 +168,7 @@ def test_other_apps_can_register_policies(monkeypatch, db):
         def apply(self, now):
             return 0
 
-    assert "invitation_tokens" in [p.name for p in retention.policies()]
+    assert "example_tokens" in [p.name for p in retention.policies()]
     with pytest.raises(ImproperlyConfigured):
         retention.register_policy(Invitations)  # twice
 
@@ -171,3 +177,21 @@ def test_beat_runs_retention_daily_and_resumes_stalled_requests():
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "privacy.tasks.apply_retention" in tasks_scheduled
     assert "privacy.tasks.resume_stalled_subject_access" in tasks_scheduled
+
+
+def test_spent_invitations_are_purged_and_pending_ones_kept(db, trust_a, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Invitation
+    from tests.factories import InvitationFactory
+
+    days = settings.RETENTION["invitation_token_days"]
+    long_ago = timezone.now() - datetime.timedelta(days=days + 1)
+    spent = InvitationFactory(trust=trust_a, expires_at=long_ago)
+    pending = InvitationFactory(trust=trust_a)
+    summaries = tasks.apply_retention.delay().get()
+    assert summaries["invitation_tokens"] == 1
+    assert list(Invitation.objects.all()) == [pending]
+    assert not Invitation.objects.filter(pk=spent.pk).exists()

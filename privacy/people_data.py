@@ -1,8 +1,9 @@
 """What the people app holds about a person, for subject access and erasure.
 
-Found by privacy's autodiscovery (see privacy.registry); people's models import nothing from
-privacy, only this module does. The account's own fields (name, email, registration...) are
-pseudonymised by privacy.services.person_erase itself; the erasers here handle the rest.
+It lives here, not in people/, because people (the foundation every app imports) imports no
+feature app: privacy imports people instead. Loaded by privacy/personal_data.py. The account's
+own fields (name, email, registration...) are pseudonymised by privacy.services.person_erase
+itself; the erasers here handle the rest.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,9 +12,9 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
-from privacy.registry import register_source
+from people.models import RoleAppointment, User
 
-from .models import RoleAppointment, User
+from .registry import register_source
 
 
 def _local(value):
