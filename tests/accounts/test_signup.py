@@ -139,3 +139,27 @@ def test_profile_page_links_to_account_tools(client, participant):
     html = client.get("/accounts/profile/").content.decode()
     for href in ("/accounts/password/change/", "/accounts/2fa/", "/account/my-data/"):
         assert f'href="{href}"' in html
+
+
+def test_password_reset_by_email_link(client, participant):
+    response = client.post("/accounts/password/reset/", {"email": participant.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    path = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body
+    ).group(1)
+    response = client.get(path)  # allauth moves the key into the session and redirects
+    form_path = response["Location"] if response.status_code == 302 else path
+    response = client.post(
+        form_path, {"password1": "A-brand-new-pass-2026", "password2": "A-brand-new-pass-2026"}
+    )
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.check_password("A-brand-new-pass-2026")
+
+
+def test_password_reset_does_not_reveal_unknown_addresses(client, participant):
+    known = client.post("/accounts/password/reset/", {"email": participant.email})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@northshire.nhs.uk"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
