@@ -16,6 +16,11 @@ STAFF_PATH_PREFIXES = ("/admin/", "/reports/")
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz/")
 
 
+def needs_two_factor(user) -> bool:
+    """Staff roles, and anyone who can reach the admin however they were given access."""
+    return user.holds_staff_role or user.has_perm("wagtailadmin.access_admin")
+
+
 def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
@@ -36,7 +41,7 @@ class StaffTwoFactorMiddleware:
             user.is_authenticated
             and path.startswith(STAFF_PATH_PREFIXES)
             and not path.startswith(EXEMPT_PREFIXES)
-            and user.holds_staff_role
+            and needs_two_factor(user)
             and not has_totp(user)
         ):
             messages.info(

@@ -1,4 +1,6 @@
 from django.db.models.signals import post_delete, post_save
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -28,3 +30,19 @@ def _topics_changed(sender, **kwargs):
 
 post_save.connect(_topics_changed, sender=Topic, dispatch_uid="page_cache_topic_saved")
 post_delete.connect(_topics_changed, sender=Topic, dispatch_uid="page_cache_topic_deleted")
+
+
+def _media_changed(sender, **kwargs):
+    # Document and image blocks show a file's title, size and address, which an editor can
+    # change without publishing a page: stale for cached pages and cached page bodies
+    # (cms_tags.stream_body) alike.
+    page_cache.invalidate()
+
+
+for _model in (get_document_model(), get_image_model()):
+    post_save.connect(
+        _media_changed, sender=_model, dispatch_uid=f"page_cache_{_model.__name__}_saved"
+    )
+    post_delete.connect(
+        _media_changed, sender=_model, dispatch_uid=f"page_cache_{_model.__name__}_deleted"
+    )

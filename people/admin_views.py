@@ -39,9 +39,19 @@ def _audit(admin_view, action, obj, **detail):
         )
 
 
+# Related rows each listing shows per line, fetched in the same query (no N+1).
+LIST_SELECT_RELATED = {
+    "user": ["trust"],
+    "roleappointment": ["person", "trust"],
+    "boardsnapshot": ["trust"],
+    "trustemaildomain": ["trust"],
+}
+
+
 class ScopedIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return scope_queryset(self.request.user, super().get_base_queryset())
+        queryset = scope_queryset(self.request.user, super().get_base_queryset())
+        return queryset.select_related(*LIST_SELECT_RELATED.get(self.model._meta.model_name, []))
 
     def render_to_response(self, context, **response_kwargs):
         # Wagtail offers ?export=csv|xlsx on every listing: a spreadsheet of people's data
@@ -54,19 +64,37 @@ class ScopedIndexView(generic.IndexView):
                 detail={
                     "export": str(self.model._meta.verbose_name_plural),
                     "format": self.request.GET.get("export"),
-                    "rows": len(context["object_list"]),
+                    "rows": context["object_list"].count(),
                 },
             )
         return super().render_to_response(context, **response_kwargs)
 
 
+def _privileged_for(editor, obj) -> bool:
+    """A trust's administrator may see colleagues who hold staff roles, but not change or
+    delete them: changing an email address and resetting the password would take over the
+    account. Superusers may."""
+    return (
+        isinstance(obj, User)
+        and not editor.is_superuser
+        and obj.pk != editor.pk
+        and (obj.is_superuser or obj.holds_staff_role or obj.has_perm("wagtailadmin.access_admin"))
+    )
+
+
 class ScopedObjectMixin:
     """Refuse (404) any object outside the requesting user's scope, whatever the view."""
+
+    # Views that change the object also refuse privileged people to non-superusers.
+    changes_object = False
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
         visible = scope_queryset(self.request.user, type(obj)._default_manager.filter(pk=obj.pk))
-        if not visible.exists():
+        refused = not visible.exists() or (
+            self.changes_object and _privileged_for(self.request.user, obj)
+        )
+        if refused:
             # Refusals are audited whatever the record, with whose data it was if anyone's.
             audit.record(
                 action=audit.Action.REFUSED,
@@ -90,6 +118,8 @@ class ScopedCreateView(generic.CreateView):
 
 
 class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    changes_object = True
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         _audit(self, audit.Action.VIEWED, self.object, view="edit")
@@ -104,6 +134,8 @@ class ScopedEditView(ScopedObjectMixin, generic.EditView):
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    changes_object = True
+
     def delete_action(self):
         with transaction.atomic():
             _audit(self, audit.Action.DELETED, self.object)

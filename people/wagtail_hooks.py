@@ -50,6 +50,8 @@ class PersonViewSet(ScopedViewSet):
         "registration_body",
         "registration_number",
     ]
+    # Never the password hash or permission flags (Wagtail shows every field by default).
+    inspect_view_fields = [*form_fields, "date_joined", "last_login", "is_active"]
     list_display = ["__str__", "email", "trust", "professional_group", "job_title"]
     list_filter = ["professional_group", "trust"]
     search_fields = ["first_name", "last_name", "email", "job_title"]
@@ -109,3 +111,10 @@ class PeopleAndTrustsGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_people_and_trusts():
     return PeopleAndTrustsGroup()
+
+
+@hooks.register("construct_settings_menu")
+def hide_wagtail_users_from_non_superusers(request, menu_items):
+    # Wagtail's Users screens are superuser-only (people.wagtail_users); don't offer them.
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "users"]

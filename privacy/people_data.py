@@ -78,6 +78,12 @@ def erase_admin_traces(person, *, by, reason) -> None:
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk)
     ).update(label="Erased person")
+    # Wagtail's history of their role records holds the free-text titles too.
+    appointment_ids = [str(pk) for pk in person.role_appointments.values_list("pk", flat=True)]
+    ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(RoleAppointment),
+        object_id__in=appointment_ids,
+    ).update(label="Erased role")
 
 
 def erase_role_titles(person, *, by, reason) -> None:

@@ -11,12 +11,21 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD_SECRET = secrets.token_urlsafe(50)
 
 
+PRODUCTION_SERVICES = {
+    "DATABASE_URL": "sqlite:////tmp/tandem-settings-test.sqlite3",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+}
+
+
 def manage(*args, **env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", *PRODUCTION_SERVICES}
     }
+    if env_overrides.get("DJANGO_SETTINGS_MODULE") == "config.settings.production":
+        env.update(PRODUCTION_SERVICES)
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -67,6 +76,7 @@ def test_production_uses_persistent_connections_on_postgres():
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": GOOD_SECRET,
+            **PRODUCTION_SERVICES,
             "DATABASE_URL": "postgres://tandem@db.internal:5432/tandem",
         },
         capture_output=True,
@@ -95,3 +105,23 @@ def test_a_weak_production_secret_key_is_refused():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_without_its_services_stops_and_names_them():
+    for missing in PRODUCTION_SERVICES:
+        env = {k: v for k, v in PRODUCTION_SERVICES.items() if k != missing}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=ROOT,
+            env={
+                **{k: v for k, v in os.environ.items() if k not in PRODUCTION_SERVICES},
+                **env,
+                "DJANGO_SETTINGS_MODULE": "config.settings.production",
+                "SECRET_KEY": GOOD_SECRET,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode != 0
+        assert f"{missing} must be set in production" in result.stderr

@@ -16,6 +16,7 @@ page costs the same with 6 modules as with 60.
 from decimal import Decimal
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -77,6 +78,40 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def route(self, request, path_components):
+        """Wagtail's routing, in two queries whatever the depth: Wagtail's own walks the tree
+        one level at a time, with a query for each child and another for its .specific (eight
+        for a module page). url_path is the page's slugs from the site root, which Wagtail
+        keeps up to date on every save and move, so the pages a path names are the ones whose
+        url_path is one of its prefixes. Anything unusual (a missing level, a duplicate slug,
+        a page type on the way with routing of its own) falls back to Wagtail's walk, so 404s
+        and custom routes behave exactly as before."""
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "".join(f"{c}/" for c in path_components[:n])
+            for n in range(1, len(path_components) + 1)
+        ]
+        chain = list(
+            Page.objects.filter(
+                url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth
+            )
+            .order_by("depth")
+            .values_list("pk", "depth", "content_type_id")
+        )
+        depths = [depth for _, depth, _ in chain]
+        if depths != list(range(self.depth + 1, self.depth + 1 + len(path_components))):
+            return super().route(request, path_components)
+        classes = [ContentType.objects.get_for_id(ct).model_class() for _, _, ct in chain]
+        # Each page on the way would otherwise have been asked to route the rest of the path.
+        if any(cls is None or cls.route is not Page.route for cls in classes[:-1]):
+            return super().route(request, path_components)
+        target = classes[-1]
+        if target is None:
+            return super().route(request, path_components)
+        page = target.objects.get(pk=chain[-1][0])
+        return page.route(request, [])
 
     def get_context(self, request, *args, **kwargs):
         from cms.selectors import site_sections, visible_pages

@@ -1,7 +1,14 @@
+import hashlib
+import json
+
 from django import template
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from cms.selectors import site_sections
+from core import page_cache
 
 register = template.Library()
 
@@ -46,3 +53,34 @@ def block_has(stream, block_type):
     """Whether a StreamField value contains a block of ``block_type`` (to load its script
     only on pages that need it)."""
     return any(child.block_type == block_type for child in stream or [])
+
+
+# How long a rendered StreamField body is kept. Its key changes whenever what it shows could
+# (see stream_body), so this only bounds how long unused entries occupy the cache.
+BODY_FRAGMENT_SECONDS = 24 * 60 * 60
+
+
+@register.simple_tag(takes_context=True)
+def stream_body(context, body):
+    """Renders cms/includes/body.html for a StreamField value: a page's body of blocks.
+
+    Fragment caching, not page caching: rendering the blocks is a good part of a page's cost,
+    and the HTML depends only on the blocks' content and on what they link to, never on who
+    asks. So the rendered fragment is kept in Django's cache, keyed by a hash of the stream's
+    content (any edit gives a new key) and by the site's content version (core.page_cache),
+    which every publish, unpublish, move or deletion bumps, so that links to other pages and
+    documents stay current just as they do in the whole-page cache. Previews are never cached.
+    The blocks are rendered in a fresh context holding only ``body``: a block template cannot
+    see the request or the person, so nothing personal can reach the shared fragment."""
+    request = context.get("request")
+    template_ = context.template.engine.get_template("cms/includes/body.html")
+    if not body or getattr(request, "is_preview", False):
+        return template_.render(context.new({"body": body}))
+    content = json.dumps(body.get_prep_value(), cls=DjangoJSONEncoder, sort_keys=True)
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    key = f"tandem:body:{page_cache._version()}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = template_.render(context.new({"body": body}))
+        cache.set(key, str(html), BODY_FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - the template's own output, escaped as it rendered

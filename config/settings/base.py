@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "people.wagtail_users_app.TandemUsersAppConfig",  # wagtail.users, for superusers only
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -333,9 +333,10 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-# django-axes is the one lockout (below); allauth's own failed-login limit would pre-empt it
-# with a different message. allauth's other limits (sign-up, password reset mails) stay on.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# django-axes is the lockout for passwords (below). allauth's failed-login limit also guards
+# the two-factor code step, which axes does not see, so it stays — set looser than axes, so
+# on the password step axes answers first.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/300s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -355,6 +356,9 @@ AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = [env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")]
+# Behind our one proxy, the address it appended (the last) is the client's; earlier entries
+# of X-Forwarded-For are whatever the client claimed.
+AXES_IPWARE_PROXY_COUNT = 1 if AXES_IPWARE_META_PRECEDENCE_ORDER[0] != "REMOTE_ADDR" else None
 
 # --- Sessions and cookies ------------------------------------------------------------
 # Our session model records the user, so sign-out everywhere and deactivation can delete a

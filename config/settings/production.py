@@ -14,6 +14,14 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
     )
 
+# A deployment must say where its shared services are: silently falling back to a SQLite file,
+# the filesystem broker or a per-process cache would split state between web workers.
+for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"):
+    if not env.str(_name, default=""):
+        raise ImproperlyConfigured(
+            f"{_name} must be set in production (see the configuration table in README.md)."
+        )
+
 # The proxy terminates TLS and says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -121,6 +121,9 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "tandem.example.nhs.uk",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        # Required in production; nothing in this probe connects to them.
+        "CELERY_BROKER_URL": "filesystem://",
+        "CACHE_URL": "locmemcache://",
     }
     result = subprocess.run(
         [sys.executable, "-c", PRODUCTION_PROBE],

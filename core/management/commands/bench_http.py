@@ -135,6 +135,10 @@ class Command(BaseCommand):
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": database_url,
+            # Production requires these; the benchmark serves pages only, so the embedded broker
+            # and a per-worker cache do (the cached mode then warms each worker's own cache).
+            "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or "filesystem://",
+            "CACHE_URL": os.environ.get("CACHE_URL") or "locmemcache://",
             "STATIC_ROOT": str(tmp / "static"),
             "MEDIA_ROOT": str(tmp / "media"),
             "LOG_LEVEL": "WARNING",

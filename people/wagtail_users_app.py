@@ -1,0 +1,8 @@
+"""The app config that swaps Wagtail's Users admin for people.wagtail_users (superusers only).
+A module of its own because app configs load before models and views can be imported."""
+
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class TandemUsersAppConfig(WagtailUsersAppConfig):
+    user_viewset = "people.wagtail_users.TandemUserViewSet"
