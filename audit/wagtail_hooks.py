@@ -26,3 +26,18 @@ def register_audit_log_menu_item():
     return SuperuserMenuItem(
         "Audit log", reverse("audit_log:index"), icon_name="list-ul", order=900
     )
+
+
+@hooks.register("record_personal_data_event")
+def record_personal_data_event(*, request, action, target=None, subject=None, detail=None):
+    """What people's admin views announce (people.admin_views.record_event) goes in the log."""
+    import audit
+
+    audit.record(
+        action=audit.Action(action),
+        actor=request.user,
+        request=request,
+        target=target,
+        subject=subject,
+        detail=detail,
+    )

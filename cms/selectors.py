@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
@@ -32,6 +33,7 @@ from cms.models import (
     ResourcePage,
     Topic,
 )
+from core import page_cache
 
 STEPLEN = Page.steplen
 # A module listing never needs the module bodies; they are most of a module's row.
@@ -89,11 +91,32 @@ def hidden_paths(request) -> list[str]:
     return cached
 
 
+# How long the shared copy of the main navigation is kept (site_sections). Its key changes
+# whenever the navigation could, so this only bounds how long unused entries are kept.
+NAVIGATION_SECONDS = 60 * 60
+
+
+def _sees_what_everyone_sees(request) -> bool:
+    """An anonymous visitor who has passed no page password: refused exactly the sections
+    every such visitor is refused, so what they may see can be shared between them."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    session = getattr(request, "session", {})
+    return not session.get(PageViewRestriction.passed_view_restrictions_session_key)
+
+
 def site_sections(request) -> list[Page]:
     """The home page's live children shown in menus (the programme index, the resource
     library...) that this request may view, in tree order: the main navigation. One query,
     cached on the request, so a page that also needs a section's link (the home page links
-    the resource library) costs nothing more."""
+    the resource library) costs nothing more.
+
+    For anonymous visitors (most of them) the list is also kept in Django's cache, keyed by
+    the site's content version (core.page_cache), which every publish, unpublish, move,
+    deletion and change of view restriction bumps: fragment caching of the navigation's
+    data, so a page shows the same menu as it would have without it. Signed-in people and
+    anyone who has passed a page password always get their own query."""
     cached = getattr(request, "_cms_site_sections", None)
     if cached is None:
         site = Site.find_for_request(request)
@@ -102,26 +125,34 @@ def site_sections(request) -> list[Page]:
         root = next((r for r in Site.get_site_root_paths() if site and r.site_id == site.pk), None)
         cached = []
         if root is not None:
-            cached = list(
-                visible_pages(
-                    Page.objects.live()
-                    .in_menu()
-                    .filter(
-                        url_path__startswith=root.root_path, depth=root.root_path.count("/") + 1
+            shared_key = None
+            if _sees_what_everyone_sees(request):
+                shared_key = f"tandem:nav:{page_cache._version()}:{site.pk}:{root.root_path}"
+                cached = cache.get(shared_key)
+            if cached is None or shared_key is None:
+                cached = list(
+                    visible_pages(
+                        Page.objects.live()
+                        .in_menu()
+                        .filter(
+                            url_path__startswith=root.root_path,
+                            depth=root.root_path.count("/") + 1,
+                        )
+                        .select_related("content_type")
+                        .only(
+                            "title",
+                            "url_path",
+                            "path",
+                            "depth",
+                            "content_type__app_label",
+                            "content_type__model",
+                        )
+                        .order_by("path"),
+                        request,
                     )
-                    .select_related("content_type")
-                    .only(
-                        "title",
-                        "url_path",
-                        "path",
-                        "depth",
-                        "content_type__app_label",
-                        "content_type__model",
-                    )
-                    .order_by("path"),
-                    request,
                 )
-            )
+                if shared_key is not None:
+                    cache.set(shared_key, cached, NAVIGATION_SECONDS)
         request._cms_site_sections = cached
     return cached
 
@@ -294,7 +325,8 @@ def module_page_context(module: ModulePage, request, ancestors: list[Page]) -> d
             ),
             request,
         )
-        .defer(*LISTING_DEFER)
+        # Only what the pager shows (a link and a title) and what finds this module's place.
+        .only("title", "url_path", "path")
         .order_by("path")
     )
     position = next((i for i, m in enumerate(siblings) if m.pk == module.pk), None)
@@ -305,8 +337,12 @@ def module_page_context(module: ModulePage, request, ancestors: list[Page]) -> d
 
     links = module.related_module_links.all()
     if isinstance(links, QuerySet):  # a preview's unsaved page holds them in memory instead
-        links = links.select_related("related_module").defer(
-            *(f"related_module__{name}" for name in LISTING_DEFER)
+        links = links.select_related("related_module").only(
+            "page",
+            "sort_order",
+            "related_module__title",
+            "related_module__url_path",
+            "related_module__live",
         )
     related = [link.related_module for link in links if link.related_module.live]
 

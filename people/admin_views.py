@@ -2,15 +2,11 @@
 
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils.functional import cached_property
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
-from wagtail.admin.widgets.button import Button
-
-import audit
-from privacy.permissions import may_erase
 
 from .models import RoleAppointment, User
 from .permissions import people_visible_to, scope_queryset, trusts_visible_to
@@ -26,17 +22,23 @@ def _subject_of(obj):
     return None
 
 
+# people imports no feature app, so what happens to personal data in these views is announced
+# through Wagtail hooks: the audit app registers the recorder (audit/wagtail_hooks.py), the
+# privacy app the "Erase this person" button (privacy/wagtail_hooks.py). A recorder's failure
+# propagates, so an event that cannot be recorded aborts the operation.
+PERSONAL_DATA_EVENT_HOOK = "record_personal_data_event"
+PERSON_HEADER_BUTTONS_HOOK = "person_admin_header_buttons"
+
+
+def record_event(request, action: str, *, target=None, subject=None, detail=None) -> None:
+    for recorder in hooks.get_hooks(PERSONAL_DATA_EVENT_HOOK):
+        recorder(request=request, action=action, target=target, subject=subject, detail=detail)
+
+
 def _audit(admin_view, action, obj, **detail):
     subject = _subject_of(obj)
     if subject is not None:
-        audit.record(
-            action=action,
-            actor=admin_view.request.user,
-            request=admin_view.request,
-            target=obj,
-            subject=subject,
-            detail=detail or None,
-        )
+        record_event(admin_view.request, action, target=obj, subject=subject, detail=detail or None)
 
 
 # Related rows each listing shows per line, fetched in the same query (no N+1).
@@ -57,10 +59,9 @@ class ScopedIndexView(generic.IndexView):
         # Wagtail offers ?export=csv|xlsx on every listing: a spreadsheet of people's data
         # leaving the admin is audited before it is built.
         if self.is_export and self.model in (User, RoleAppointment):
-            audit.record(
-                action=audit.Action.EXPORTED,
-                actor=self.request.user,
-                request=self.request,
+            record_event(
+                self.request,
+                "exported",
                 detail={
                     "export": str(self.model._meta.verbose_name_plural),
                     "format": self.request.GET.get("export"),
@@ -96,10 +97,9 @@ class ScopedObjectMixin:
         )
         if refused:
             # Refusals are audited whatever the record, with whose data it was if anyone's.
-            audit.record(
-                action=audit.Action.REFUSED,
-                actor=self.request.user,
-                request=self.request,
+            record_event(
+                self.request,
+                "refused",
                 target=obj,
                 subject=_subject_of(obj),
                 detail={"view": type(self).__name__},
@@ -113,7 +113,7 @@ class ScopedCreateView(generic.CreateView):
         # Called inside CreateView.form_valid's transaction: the record and its audit event
         # are saved together or not at all.
         instance = super().save_instance()
-        _audit(self, audit.Action.CREATED, instance)
+        _audit(self, "created", instance)
         return instance
 
 
@@ -122,14 +122,14 @@ class ScopedEditView(ScopedObjectMixin, generic.EditView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        _audit(self, audit.Action.VIEWED, self.object, view="edit")
+        _audit(self, "viewed", self.object, view="edit")
         return response
 
     def save_instance(self):
         # Inside EditView.form_valid's transaction, as above. Field names only: the audit
         # log never copies the personal data itself.
         instance = super().save_instance()
-        _audit(self, audit.Action.CHANGED, instance, fields=sorted(self.form.changed_data))
+        _audit(self, "changed", instance, fields=sorted(self.form.changed_data))
         return instance
 
 
@@ -138,14 +138,14 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
     def delete_action(self):
         with transaction.atomic():
-            _audit(self, audit.Action.DELETED, self.object)
+            _audit(self, "deleted", self.object)
             super().delete_action()
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        _audit(self, audit.Action.VIEWED, self.object, view="inspect")
+        _audit(self, "viewed", self.object, view="inspect")
         return response
 
 
@@ -157,30 +157,23 @@ class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
     pass
 
 
-class EraseButtonMixin:
-    """Adds "Erase this person" to a person's header menu, for whoever may erase them
-    (privacy.permissions.may_erase; the erase view checks again)."""
+class PersonHeaderButtonsMixin:
+    """Adds other apps' actions on a person (e.g. privacy's "Erase this person") to the
+    person's header menu, through the PERSON_HEADER_BUTTONS_HOOK hook."""
 
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        if may_erase(self.request.user, self.object):
-            buttons.append(
-                Button(
-                    "Erase this person",
-                    url=reverse("privacy_erase_person", args=[self.object.pk]),
-                    icon_name="warning",
-                    priority=40,
-                )
-            )
+        for make_buttons in hooks.get_hooks(PERSON_HEADER_BUTTONS_HOOK):
+            buttons.extend(make_buttons(self.request, self.object))
         return buttons
 
 
-class PersonEditView(EraseButtonMixin, ScopedEditView):
+class PersonEditView(PersonHeaderButtonsMixin, ScopedEditView):
     pass
 
 
-class PersonInspectView(EraseButtonMixin, ScopedInspectView):
+class PersonInspectView(PersonHeaderButtonsMixin, ScopedInspectView):
     pass
 
 
