@@ -313,11 +313,37 @@ def open_cohorts_for_programme(programme: ProgrammePage) -> list[OpenCohort]:
 # Page contexts
 
 
-def module_page_context(module: ModulePage, request, ancestors: list[Page]) -> dict:
-    """What a module page shows beyond its own fields: where it sits in its programme, its
-    topics, dimensions and related modules, and the requesting person's own progress.
-    ``ancestors`` are the page's breadcrumbs (already loaded); the last is its programme."""
-    person = request.user
+# How long shared listing data is kept (shared_listing). Its key changes whenever the data
+# could, so this only bounds how long unused entries are kept.
+SHARED_LISTING_SECONDS = 60 * 60
+
+
+def shared_listing(name: str, page: Page, request, compute):
+    """``compute()``, shared between anonymous visitors through Django's cache.
+
+    For data about a published page that every anonymous visitor who has passed no page
+    password sees alike (a module's place in its programme, a programme's module list), never
+    anyone's progress. Keyed by the page's revision and the site's content version
+    (core.page_cache), which every publish, unpublish, move, deletion and change of view
+    restriction, topic or dimension bumps: fragment caching, so the page shows what it would
+    without it. Previews and signed-in people always compute their own."""
+    if (
+        not page.pk
+        or getattr(request, "is_preview", False)
+        or not _sees_what_everyone_sees(request)
+    ):
+        return compute()
+    key = f"tandem:{name}:{page_cache._version()}:{page.pk}:{page.latest_revision_id}:{page.path}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SHARED_LISTING_SECONDS)
+    return value
+
+
+def _module_surroundings(module: ModulePage, request) -> dict:
+    """Where ``module`` sits in its programme (from the modules this request may view), its
+    topics, dimensions and live related modules: four queries."""
     siblings = list(
         visible_pages(
             ModulePage.objects.live().filter(
@@ -345,8 +371,7 @@ def module_page_context(module: ModulePage, request, ancestors: list[Page]) -> d
             "related_module__live",
         )
     related = [link.related_module for link in links if link.related_module.live]
-
-    context = {
+    return {
         "topic_list": list(module.topics.all()),
         "dimensions": list(module.leadership_dimensions.all()),
         "related_modules": related,
@@ -354,6 +379,26 @@ def module_page_context(module: ModulePage, request, ancestors: list[Page]) -> d
         "module_count": len(siblings),
         "previous_module": previous_module,
         "next_module": next_module,
+    }
+
+
+def module_page_context(module: ModulePage, request, ancestors: list[Page]) -> dict:
+    """What a module page shows beyond its own fields: where it sits in its programme, its
+    topics, dimensions and related modules, and the requesting person's own progress.
+    ``ancestors`` are the page's breadcrumbs (already loaded); the last is its programme.
+
+    For anonymous visitors the published module's surroundings (never anyone's progress) are
+    kept in Django's cache, keyed by the module's revision and the site's content version
+    (core.page_cache), which every publish, unpublish, move, deletion, change of view
+    restriction, topic or dimension bumps: fragment caching of data every such visitor
+    sees alike. Previews and signed-in people always get their own queries."""
+    person = request.user
+    surroundings = shared_listing(
+        "module-context", module, request, lambda: _module_surroundings(module, request)
+    )
+
+    context = {
+        **surroundings,
         "programme": ancestors[-1] if ancestors else None,
         "progress": None,
         "reflections": [],

@@ -4,7 +4,7 @@ from wagtail.images import get_image_model
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.models import Topic
+from cms.models import LeadershipDimension, Topic
 from core import page_cache
 
 
@@ -30,6 +30,13 @@ def _topics_changed(sender, **kwargs):
 
 post_save.connect(_topics_changed, sender=Topic, dispatch_uid="page_cache_topic_saved")
 post_delete.connect(_topics_changed, sender=Topic, dispatch_uid="page_cache_topic_deleted")
+# Dimension names appear on module pages (and in cached module data: cms.selectors).
+post_save.connect(
+    _topics_changed, sender=LeadershipDimension, dispatch_uid="page_cache_dimension_saved"
+)
+post_delete.connect(
+    _topics_changed, sender=LeadershipDimension, dispatch_uid="page_cache_dimension_deleted"
+)
 
 
 def _media_changed(sender, **kwargs):

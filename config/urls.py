@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from cms import views as cms_views
+from core import sites as core_sites
 from core import views as core_views
 
 urlpatterns = [
@@ -40,5 +41,9 @@ if settings.DEBUG:
         document_root=settings.MEDIA_ROOT / "original_images",
     )
 
-# Wagtail serves every other path from the page tree; keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every other path from the page tree; keep it last. Its page view is wrapped
+# so that the request's Site comes from the cache (core.sites); its other views are its own.
+urlpatterns += [
+    *(p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, core_sites.serve, name="wagtail_serve"),
+]

@@ -49,7 +49,11 @@ class BreadcrumbsMixin:
         from cms.selectors import breadcrumb_ancestors
 
         context = super().get_context(request, *args, **kwargs)
-        context["breadcrumbs"] = breadcrumb_ancestors(self)
+        routed = getattr(request, "_cms_breadcrumbs", None)  # HomePage.route's, if it served
+        if routed is not None and routed[:2] == (self.pk, self.path):
+            context["breadcrumbs"] = routed[2]
+        else:
+            context["breadcrumbs"] = breadcrumb_ancestors(self)
         return context
 
 
@@ -97,20 +101,24 @@ class HomePage(Page):
             Page.objects.filter(
                 url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth
             )
+            .only("title", "url_path", "path", "depth", "content_type")
             .order_by("depth")
-            .values_list("pk", "depth", "content_type_id")
         )
-        depths = [depth for _, depth, _ in chain]
+        depths = [page.depth for page in chain]
         if depths != list(range(self.depth + 1, self.depth + 1 + len(path_components))):
             return super().route(request, path_components)
-        classes = [ContentType.objects.get_for_id(ct).model_class() for _, _, ct in chain]
+        classes = [ContentType.objects.get_for_id(p.content_type_id).model_class() for p in chain]
         # Each page on the way would otherwise have been asked to route the rest of the path.
         if any(cls is None or cls.route is not Page.route for cls in classes[:-1]):
             return super().route(request, path_components)
         target = classes[-1]
         if target is None:
             return super().route(request, path_components)
-        page = target.objects.get(pk=chain[-1][0])
+        page = target.objects.get(pk=chain[-1].pk)
+        if self.depth == 2:
+            # The breadcrumbs (BreadcrumbsMixin) are this page and the pages on the way: they
+            # were just loaded, so the page need not query its ancestors again.
+            request._cms_breadcrumbs = (page.pk, page.path, [self, *chain[:-1]])
         return page.route(request, [])
 
     def get_context(self, request, *args, **kwargs):
@@ -225,12 +233,24 @@ class ProgrammePage(PersonalisedPageMixin, BreadcrumbsMixin, Page):
         from cms.selectors import (
             completed_module_ids,
             open_cohorts_for_programme,
+            shared_listing,
             visible_pages,
         )
 
         context = super().get_context(request, *args, **kwargs)
-        # The listing needs neither body: leave the biggest columns in the database.
-        modules = list(visible_pages(self.modules(), request).defer("body", "learning_outcomes"))
+        # Anonymous visitors all see the same listing: shared through the cache, keyed by the
+        # site's content version (fragment caching; see cms.selectors.shared_listing).
+        modules = shared_listing(
+            "programme-modules",
+            self,
+            request,
+            # Only what the listing shows: bodies and Wagtail's bookkeeping stay in the database.
+            lambda: list(
+                visible_pages(self.modules(), request).only(
+                    "title", "url_path", "path", "summary", "estimated_minutes"
+                )
+            ),
+        )
         completed = completed_module_ids(request.user, modules)
         context.update(
             modules=modules,

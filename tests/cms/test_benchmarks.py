@@ -38,4 +38,5 @@ def test_queries_per_request_are_the_same_for_6_and_30_modules(cms_benchmarks, p
         assert result.ok, result.traceback
     [few], [many] = results[6].measurements, results[30].measurements
     assert few.queries == many.queries
-    assert max(few.queries) <= 16
+    # The module page's 9 (tests/cms/test_pages.py explains each) is the most.
+    assert max(few.queries) <= 9
