@@ -20,30 +20,18 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 
-VERSION_KEY = "tandem:page-cache:version"
+from core.cache_versions import CacheVersion
+
+CONTENT_VERSION = CacheVersion("tandem:page-cache:version")
 
 
 def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+    return CONTENT_VERSION.current()
 
 
-def invalidate(**_signal_kwargs) -> None:
-    """Make every cached page stale, once the current transaction commits."""
-
-    def bump():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet: nothing is cached under it
-            cache.add(VERSION_KEY, 1, timeout=None)
-
-    transaction.on_commit(bump)
+invalidate = CONTENT_VERSION.bump
 
 
 def _key(request) -> str:

@@ -10,35 +10,23 @@ Hosts reach this only after CommonMiddleware has checked them against ALLOWED_HO
 """
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
 from wagtail.models import Site
 
-VERSION_KEY = "tandem:sites:version"
+from core.cache_versions import CacheVersion
+
+SITES_VERSION = CacheVersion("tandem:sites:version")
 SITE_SECONDS = 60 * 60
 _MISSING = object()
 
 
 def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+    return SITES_VERSION.current()
 
 
-def invalidate(**_signal_kwargs) -> None:
-    """Forget every remembered site, once the current transaction commits."""
-
-    def bump():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.add(VERSION_KEY, 1, timeout=None)
-
-    transaction.on_commit(bump)
+invalidate = SITES_VERSION.bump
 
 
 post_save.connect(invalidate, sender=Site, dispatch_uid="tandem_sites_saved")
