@@ -1,7 +1,13 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from people.models import REGISTRATION_BODY_FOR_GROUP, ProfessionalGroup, Trust, User
+from people.models import (
+    PROFILE_FIELDS,
+    REGISTRATION_BODY_FOR_GROUP,
+    ProfessionalGroup,
+    Trust,
+    User,
+)
 
 from .services import SignupRefused, signup_trust
 
@@ -44,16 +50,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "first_name",
-            "last_name",
-            "professional_group",
-            "job_title",
-            "band",
-            "directorate",
-            "registration_body",
-            "registration_number",
-        ]
+        fields = PROFILE_FIELDS
         help_texts = {
             "professional_group": "Clinicians are medical, nursing and midwifery, allied health, "
             "healthcare science and pharmacy staff.",

@@ -4,9 +4,11 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,8 +27,28 @@ INVITATION_SALT = "tandem.accounts.invitation"
 
 
 def sessions_end_for(user) -> int:
-    """End every session of `user` server-side. Returns how many were ended."""
-    deleted, _ = UserSession.objects.filter(user_id=user.pk).delete()
+    """End every session of `user` server-side (sign-out everywhere, deactivation, erasure).
+    Returns how many were ended.
+
+    With our store (accounts.sessions, SESSION_ENGINE's default here) that is one indexed
+    query. Were SESSION_ENGINE set to Django's plain database store, every live session is
+    decoded instead. Cache or cookie sessions cannot be listed, but they end anyway: a changed
+    password changes the session's auth hash, and an inactive account is refused on its next
+    request.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    model = store.get_model_class()
+    if model is UserSession:
+        deleted, _ = UserSession.objects.filter(user_id=user.pk).delete()
+        return deleted
+    session_keys = [
+        session.session_key
+        for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    deleted, _ = model.objects.filter(session_key__in=session_keys).delete()
     return deleted
 
 

@@ -356,6 +356,19 @@ class User(AbstractUser):
         return self.is_superuser or bool(self.role_names & STAFF_ROLES)
 
 
+# What a person's profile is, as a person and their administrator edit it (both forms).
+PROFILE_FIELDS = [
+    "first_name",
+    "last_name",
+    "professional_group",
+    "job_title",
+    "band",
+    "directorate",
+    "registration_body",
+    "registration_number",
+]
+
+
 # --------------------------------------------------------------------------------------------
 # Role history
 

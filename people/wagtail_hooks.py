@@ -4,7 +4,14 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
-from .models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
+from .models import (
+    PROFILE_FIELDS,
+    BoardSnapshot,
+    RoleAppointment,
+    Trust,
+    TrustEmailDomain,
+    User,
+)
 
 
 class ScopedViewSet(ModelViewSet):
@@ -38,18 +45,7 @@ class PersonViewSet(ScopedViewSet):
     icon = "user"
     menu_label = "People"
     name = "people"
-    form_fields = [
-        "email",
-        "first_name",
-        "last_name",
-        "trust",
-        "professional_group",
-        "job_title",
-        "band",
-        "directorate",
-        "registration_body",
-        "registration_number",
-    ]
+    form_fields = ["email", "trust", *PROFILE_FIELDS]
     # Never the password hash or permission flags (Wagtail shows every field by default).
     inspect_view_fields = [*form_fields, "date_joined", "last_login", "is_active"]
     list_display = ["__str__", "email", "trust", "professional_group", "job_title"]

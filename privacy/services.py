@@ -9,16 +9,15 @@
 import logging
 import uuid
 from datetime import timedelta
-from importlib import import_module
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 import audit
+from accounts.services import sessions_end_for
 from people.roles import Role
 
 from . import registry
@@ -208,31 +207,6 @@ def _pseudonymise_account(person) -> None:
     person.groups.remove(*person.groups.exclude(name=Role.PARTICIPANT))
 
 
-def _end_sessions(person) -> int:
-    """Delete the person's sessions from the database session store. Returns how many.
-
-    With a store that records each session's user (accounts.sessions) that is one query;
-    with Django's plain database store every live session is decoded. Cache or cookie
-    sessions cannot be listed, but they end anyway: the unusable password changes the
-    session's auth hash, and an inactive account is refused on its next request.
-    """
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    if not hasattr(store, "get_model_class"):
-        return 0
-    model = store.get_model_class()
-    field_names = {field.name for field in model._meta.get_fields()}
-    if "user" in field_names:
-        deleted, _ = model.objects.filter(user_id=person.pk).delete()
-        return deleted
-    session_keys = [
-        session.session_key
-        for session in model.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(person.pk)
-    ]
-    deleted, _ = model.objects.filter(session_key__in=session_keys).delete()
-    return deleted
-
-
 def person_erase(*, person, by, reason: str, request=None) -> bool:
     """Erase a person's personal data, in one transaction. Returns False if they already
     had been (erasing twice is harmless: the erasers run again and find nothing to do).
@@ -254,7 +228,7 @@ def person_erase(*, person, by, reason: str, request=None) -> bool:
                 source.eraser(person, by=by, reason=reason)
                 erased_by.append(source.name)
         _pseudonymise_account(person)
-        sessions = _end_sessions(person)
+        sessions = sessions_end_for(person)
         audit.record(
             action=audit.Action.ERASED,
             actor=by,
