@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGNED_OUT = "signed_out", "Signed out"
     REFUSED = "refused", "Refused"
+    # Roles granted or removed, superuser status, activation, another person's email or
+    # password changed: what could hand an account to someone else.
+    ACCESS_CHANGED = "access_changed", "Access changed"
     ERASED = "erased", "Erased"
     SUBJECT_ACCESS_REQUESTED = "subject_access_requested", "Subject access requested"
     SUBJECT_ACCESS_DOWNLOADED = "subject_access_downloaded", "Subject access downloaded"

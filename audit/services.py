@@ -40,6 +40,7 @@ LOGGED_AT_INFO = frozenset(
         AuditAction.SIGN_IN_FAILED,
         AuditAction.SIGNED_OUT,
         AuditAction.REFUSED,
+        AuditAction.ACCESS_CHANGED,
         AuditAction.EXPORTED,
         AuditAction.ERASED,
         AuditAction.DELETED,

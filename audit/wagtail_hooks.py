@@ -29,13 +29,18 @@ def register_audit_log_menu_item():
 
 
 @hooks.register("record_personal_data_event")
-def record_personal_data_event(*, request, action, target=None, subject=None, detail=None):
-    """What people's admin views announce (people.admin_views.record_event) goes in the log."""
+def record_personal_data_event(
+    *, request, action, actor=None, target=None, subject=None, detail=None
+):
+    """What people announces (people.events.announce) goes in the log. The actor is the one
+    announced, or else the request's user."""
     import audit
 
+    if actor is None and request is not None:
+        actor = request.user
     audit.record(
         action=audit.Action(action),
-        actor=request.user,
+        actor=actor,
         request=request,
         target=target,
         subject=subject,

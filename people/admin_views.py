@@ -7,9 +7,16 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.permission_policies.base import BasePermissionPolicy
 
+from . import events
 from .models import RoleAppointment, User
-from .permissions import people_visible_to, scope_queryset, trusts_visible_to
+from .permissions import (
+    people_admin_actions,
+    people_visible_to,
+    scope_queryset,
+    trusts_visible_to,
+)
 
 
 def _subject_of(obj):
@@ -23,16 +30,15 @@ def _subject_of(obj):
 
 
 # people imports no feature app, so what happens to personal data in these views is announced
-# through Wagtail hooks: the audit app registers the recorder (audit/wagtail_hooks.py), the
-# privacy app the "Erase this person" button (privacy/wagtail_hooks.py). A recorder's failure
-# propagates, so an event that cannot be recorded aborts the operation.
-PERSONAL_DATA_EVENT_HOOK = "record_personal_data_event"
+# (people.events, which the audit app records), and other apps add buttons through a Wagtail
+# hook: the privacy app's "Erase this person" (privacy/wagtail_hooks.py).
 PERSON_HEADER_BUTTONS_HOOK = "person_admin_header_buttons"
 
 
 def record_event(request, action: str, *, target=None, subject=None, detail=None) -> None:
-    for recorder in hooks.get_hooks(PERSONAL_DATA_EVENT_HOOK):
-        recorder(request=request, action=action, target=target, subject=subject, detail=detail)
+    events.announce(
+        action, actor=request.user, request=request, target=target, subject=subject, detail=detail
+    )
 
 
 def _audit(admin_view, action, obj, **detail):
@@ -50,10 +56,62 @@ LIST_SELECT_RELATED = {
 }
 
 
+class PeoplePermissionPolicy(BasePermissionPolicy):
+    """What Tandem's People admin lets each role do (people.permissions.people_admin_actions),
+    and to whom (people.permissions.people_visible_to). Wagtail's own Users admin answers to
+    a superusers-only policy instead (people.wagtail_users); this one is given to the People
+    viewset's views and menu item explicitly."""
+
+    def user_has_permission(self, user, action):
+        return action in people_admin_actions(user)
+
+    def user_has_any_permission(self, user, actions):
+        return bool(set(actions) & people_admin_actions(user))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        actions = set(actions) & people_admin_actions(user)
+        if not actions or not people_visible_to(user).filter(pk=instance.pk).exists():
+            return False
+        # Changing a privileged colleague is a superuser's decision (see _privileged_for).
+        return bool(actions - {"add", "change", "delete"}) or not _privileged_for(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not set(actions) & people_admin_actions(user):
+            return User.objects.none()
+        return people_visible_to(user)
+
+    def users_with_any_permission(self, actions):
+        # Used by Wagtail for notifications and choosers; people are never notified through
+        # this policy, so the safe answer is the superusers, who hold every action.
+        return User.objects.filter(is_active=True, is_superuser=True)
+
+
+PEOPLE_POLICY = PeoplePermissionPolicy(User)
+
+
+def _value_or_none(item, accessor):
+    current = item
+    for bit in accessor.split("."):
+        if current is None:
+            return None
+        current = getattr(current, bit)
+        if callable(current):
+            current = current()
+    return current
+
+
 class ScopedIndexView(generic.IndexView):
     def get_base_queryset(self):
         queryset = scope_queryset(self.request.user, super().get_base_queryset())
         return queryset.select_related(*LIST_SELECT_RELATED.get(self.model._meta.model_name, []))
+
+    def to_row_dict(self, item):
+        # A dotted path through an empty relation (a person with no trust) is a blank cell,
+        # not an error halfway through a download.
+        return {field: _value_or_none(item, field) for field in self.list_export}
 
     def render_to_response(self, context, **response_kwargs):
         # Wagtail offers ?export=csv|xlsx on every listing: a spreadsheet of people's data

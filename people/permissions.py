@@ -71,6 +71,26 @@ def email_domains_visible_to(user, queryset: QuerySet | None = None) -> QuerySet
     return queryset.filter(trust__in=trusts_visible_to(user))
 
 
+# What each role may do in Tandem's People admin (which people: people_visible_to). Nobody
+# but superusers holds Django's people.*_user permissions: Wagtail's own Users admin would
+# honour them everywhere, unscoped (see people.wagtail_users).
+PEOPLE_ADMIN_ACTIONS = {
+    Role.PROGRAMME_ADMINISTRATOR: frozenset({"add", "change", "view"}),
+    Role.TRUST_REPORTING_LEAD: frozenset({"view"}),
+}
+
+
+def people_admin_actions(user) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset({"add", "change", "delete", "view"})
+    actions = frozenset()
+    for role in user.role_names:
+        actions |= PEOPLE_ADMIN_ACTIONS.get(role, frozenset())
+    return actions
+
+
 SCOPES = {
     TrustEmailDomain: email_domains_visible_to,
     User: people_visible_to,

@@ -1,9 +1,12 @@
 from django.forms.models import modelform_factory
+from django.utils.functional import cached_property
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
-from . import admin_views
+from . import admin_views, wagtail_users
 from .models import (
     PROFILE_FIELDS,
     BoardSnapshot,
@@ -12,6 +15,15 @@ from .models import (
     TrustEmailDomain,
     User,
 )
+
+# Before any viewset asks: Wagtail looks the user model's policy up in its registry for every
+# one of its user views, bulk actions, search areas and menu items. Superusers only.
+register_permission_policy(User, wagtail_users.SuperusersOnlyPolicy(User))
+
+# Replace Wagtail's bulk actions on users with ours (same names; registered later, so they
+# win): superusers only, through people.services, audited.
+for _action in wagtail_users.USER_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=100)
 
 
 class ScopedViewSet(ModelViewSet):
@@ -37,8 +49,27 @@ class ScopedViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
+class PeopleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.PEOPLE_POLICY.user_has_any_permission(
+            request.user, {"add", "change", "delete", "view"}
+        )
+
+
 class PersonViewSet(ScopedViewSet):
+    """Tandem's People admin, scoped by trust. Its views answer to PEOPLE_POLICY, not to the
+    superusers-only policy registered for the user model."""
+
     model = User
+    menu_item_class = PeopleMenuItem
+
+    @cached_property
+    def permission_policy(self):
+        return admin_views.PEOPLE_POLICY
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(permission_policy=self.permission_policy, **kwargs)
+
     # With the "Erase this person" action (privacy.admin_views.ErasePersonView).
     edit_view_class = admin_views.PersonEditView
     inspect_view_class = admin_views.PersonInspectView
@@ -49,6 +80,22 @@ class PersonViewSet(ScopedViewSet):
     # Never the password hash or permission flags (Wagtail shows every field by default).
     inspect_view_fields = [*form_fields, "date_joined", "last_login", "is_active"]
     list_display = ["__str__", "email", "trust", "professional_group", "job_title"]
+    # ?export=csv|xlsx: the scoped rows (ScopedIndexView), audited. Not registration numbers.
+    list_export = [
+        "email",
+        "first_name",
+        "last_name",
+        "trust.ods_code",
+        "get_professional_group_display",
+        "job_title",
+        "band",
+        "directorate",
+        "is_active",
+    ]
+    export_headings = {
+        "trust.ods_code": "Trust (ODS code)",
+        "get_professional_group_display": "Professional group",
+    }
     list_filter = ["professional_group", "trust"]
     search_fields = ["first_name", "last_name", "email", "job_title"]
 
@@ -59,6 +106,7 @@ class TrustViewSet(ScopedViewSet):
     menu_label = "Trusts"
     form_fields = ["name", "ods_code", "opened_on", "closed_on"]
     list_display = ["name", "ods_code", "opened_on", "closed_on"]
+    list_export = ["name", "ods_code", "opened_on", "closed_on"]
     search_fields = ["name", "ods_code"]
 
 
@@ -68,6 +116,8 @@ class BoardSnapshotViewSet(ScopedViewSet):
     menu_label = "Board composition"
     form_fields = ["trust", "recorded_on", "members", "clinician_members"]
     list_display = ["trust", "recorded_on", "members", "clinician_members"]
+    list_export = ["trust.name", "trust.ods_code", "recorded_on", "members", "clinician_members"]
+    export_headings = {"trust.name": "Trust", "trust.ods_code": "ODS code"}
     list_filter = ["trust"]
 
 
@@ -77,6 +127,23 @@ class RoleAppointmentViewSet(ScopedViewSet):
     menu_label = "Role history"
     form_fields = ["person", "trust", "title", "category", "starts_on", "ends_on", "source"]
     list_display = ["person", "title", "category", "starts_on", "ends_on", "source"]
+    list_export = [
+        "person.email",
+        "person.get_full_name",
+        "title",
+        "get_category_display",
+        "starts_on",
+        "ends_on",
+        "get_source_display",
+        "trust.ods_code",
+    ]
+    export_headings = {
+        "person.email": "Email",
+        "person.get_full_name": "Name",
+        "get_category_display": "Category",
+        "get_source_display": "Source",
+        "trust.ods_code": "Trust (ODS code)",
+    }
     list_filter = ["category", "source"]
     search_fields = ["title", "person__first_name", "person__last_name"]
 
@@ -87,6 +154,8 @@ class TrustEmailDomainViewSet(ScopedViewSet):
     menu_label = "Sign-up email domains"
     form_fields = ["trust", "domain"]
     list_display = ["domain", "trust"]
+    list_export = ["domain", "trust.ods_code"]
+    export_headings = {"trust.ods_code": "Trust (ODS code)"}
     list_filter = ["trust"]
     search_fields = ["domain"]
 

@@ -1,45 +1,203 @@
-"""Wagtail's own Users admin, for superusers only.
+"""Wagtail's own Users and Groups admin: superusers only, every view of it, bulk actions too.
 
-Wagtail lists and edits every account there for anyone holding the people.*_user model
-permissions, and its forms can grant superuser status, groups and passwords. Programme
-administrators hold those permissions for Tandem's trust-scoped People admin
-(people.wagtail_hooks), so Wagtail's unscoped screens are closed to everyone but superusers.
+Wagtail's screens for accounts can grant superuser status and roles, set passwords and change
+email addresses, and list every account of every trust. An outside probe took over accounts
+through views we had not wrapped (the copy view, the usage view, bulk actions). So the class
+of hole is closed three ways, none of which depends on listing Wagtail's views one by one:
+
+1. A permission policy registered for the user model (people.wagtail_hooks) answers "no" to
+   everyone but active superusers, so every Wagtail view, bulk action, search area and menu
+   item that asks Wagtail's policy registry about users refuses the rest. Tandem's scoped
+   People admin has its own policy (people.admin_views.PeoplePermissionPolicy).
+2. Every URL of the Users and Groups viewsets is wrapped by ``superusers_only`` (whatever view
+   a future Wagtail adds), and the copy view is switched off.
+3. Programme administrators and reporting leads hold none of Django's ``people.*_user``
+   permissions any more (migration people 0004), so nothing that checks them lets them in.
+
+What superusers change here is audited: roles, superuser status, activation, email and
+password changes (people.services.privileges_announce).
 """
 
+import functools
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.users.views import bulk_actions
+from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
 
+from . import events, services
 
-class SuperusersOnly:
+
+def is_active_superuser(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+class SuperusersOnlyPolicy(BasePermissionPolicy):
+    """Every action on the model is an active superuser's, and nobody else's."""
+
+    def user_has_permission(self, user, action):
+        return is_active_superuser(user)
+
+    def user_has_any_permission(self, user, actions):
+        return is_active_superuser(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return is_active_superuser(user)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return is_active_superuser(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        queryset = self.model._default_manager.all()
+        return queryset if is_active_superuser(user) else queryset.none()
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.filter(is_active=True, is_superuser=True)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        return self.users_with_any_permission(actions)
+
+
+def superusers_only(view):
+    """Wrap a view so that only active superusers reach it; others get 403, audited."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_active_superuser(request.user):
+            events.announce(
+                "refused",
+                actor=request.user,
+                request=request,
+                detail={"view": getattr(view, "__name__", "Wagtail users admin")},
+            )
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class SuperusersOnlyViewSetMixin:
+    def get_urlpatterns(self):
+        return [
+            URLPattern(p.pattern, superusers_only(p.callback), p.default_args, p.name)
+            if isinstance(p, URLPattern)
+            else p
+            for p in super().get_urlpatterns()
+        ]
+
+
+class AuditedCreateView(wagtail_users.CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        services.privileges_announce(
+            person=instance,
+            before=None,
+            by=self.request.user,
+            request=self.request,
+            via="Wagtail users admin",
+        )
+        return instance
+
+
+class AuditedEditView(wagtail_users.EditView):
+    def save_instance(self):
+        # The form has already written the new values onto self.object: read the old ones
+        # from the database, inside the view's transaction.
+        before = services.privileges_of(get_user_model().objects.get(pk=self.object.pk))
+        instance = super().save_instance()
+        services.privileges_announce(
+            person=instance,
+            before=before,
+            by=self.request.user,
+            request=self.request,
+            via="Wagtail users admin",
+        )
+        return instance
+
+
+class AuditedDeleteView(wagtail_users.DeleteView):
+    def delete_action(self):
+        services.person_delete(person=self.object, by=self.request.user, request=self.request)
+
+
+class TandemUserViewSet(SuperusersOnlyViewSetMixin, wagtail_users.UserViewSet):
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedEditView
+    delete_view_class = AuditedDeleteView
+    # Wagtail's copy view saved the form onto the *original* account (the takeover the probe
+    # found); copying accounts is never needed.
+    copy_view_enabled = False
+
+
+class TandemGroupViewSet(SuperusersOnlyViewSetMixin, wagtail_groups.GroupViewSet):
+    copy_view_enabled = False
+
+
+# --- bulk actions on users -----------------------------------------------------------------
+# Registered after Wagtail's (people.wagtail_hooks, order=100), so these replace them under the
+# same names. Each person is changed through people.services, so sessions end on
+# deactivation (Wagtail's own action used a bulk UPDATE that skipped that) and it is audited.
+
+
+class SuperusersOnlyBulkActionMixin:
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_superuser):
+        if not is_active_superuser(request.user):
+            events.announce(
+                "refused",
+                actor=request.user,
+                request=request,
+                detail={"view": f"bulk {self.action_type} of users"},
+            )
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def check_perm(self, obj):
+        return is_active_superuser(self.request.user)
 
-class IndexView(SuperusersOnly, wagtail_users.IndexView):
-    pass
-
-
-class CreateView(SuperusersOnly, wagtail_users.CreateView):
-    pass
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "by": self.request.user, "request": self.request}
 
 
-class EditView(SuperusersOnly, wagtail_users.EditView):
-    pass
+class SetActiveStateBulkAction(
+    SuperusersOnlyBulkActionMixin, bulk_actions.SetActiveStateBulkAction
+):
+    @classmethod
+    def execute_action(cls, objects, mark_as_active=False, by=None, request=None, **kwargs):
+        changed = 0
+        for person in objects:
+            if person.pk == by.pk:
+                continue  # Wagtail lists one's own account as "cannot be changed"
+            changed += services.person_set_active(
+                person=person, active=mark_as_active, by=by, request=request, via="bulk action"
+            )
+        return changed, 0
 
 
-class DeleteView(SuperusersOnly, wagtail_users.DeleteView):
-    pass
+class AssignRoleBulkAction(SuperusersOnlyBulkActionMixin, bulk_actions.AssignRoleBulkAction):
+    @classmethod
+    def execute_action(cls, objects, role=None, by=None, request=None, **kwargs):
+        if role is None:
+            return 0, 0
+        for person in objects:
+            services.access_role_add(
+                person=person, role=role, by=by, request=request, via="bulk action"
+            )
+        return len(objects), 0
 
 
-class HistoryView(SuperusersOnly, wagtail_users.HistoryView):
-    pass
+class DeleteBulkAction(SuperusersOnlyBulkActionMixin, bulk_actions.DeleteBulkAction):
+    @classmethod
+    def execute_action(cls, objects, by=None, request=None, **kwargs):
+        deleted = 0
+        for person in objects:
+            if person.pk == by.pk:
+                continue
+            services.person_delete(person=person, by=by, request=request)
+            deleted += 1
+        return deleted, 0
 
 
-class TandemUserViewSet(wagtail_users.UserViewSet):
-    index_view_class = IndexView
-    add_view_class = CreateView
-    edit_view_class = EditView
-    delete_view_class = DeleteView
-    history_view_class = HistoryView
+USER_BULK_ACTIONS = (SetActiveStateBulkAction, AssignRoleBulkAction, DeleteBulkAction)

@@ -350,8 +350,12 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # Lock the account name wherever the attempts come from, and the address whatever name it
 # tries, so neither guessing one password nor spraying many accounts gets far.
+# Two separate parameters, not one combination: failures count per account name and, apart,
+# per client address. An unknown name is its own account name, so it locks nobody real.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's sign-in form
+# allauth passes the address as credentials["email"]: read it wherever it is (accounts.lockout).
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_account"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False

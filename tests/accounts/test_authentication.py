@@ -208,3 +208,36 @@ def test_csrf_less_post_is_refused(participant):
 def test_profile_requires_sign_in(client):
     response = client.get("/accounts/profile/")
     assert response.status_code == 302
+
+
+# --- lockout per account name and per address (issue 7, item 3) -----------------------------
+
+
+def test_failures_for_unknown_addresses_never_lock_a_real_account(client, participant, settings):
+    from django.test import Client
+
+    attacker = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(attacker, f"nobody{n}@northshire.nhs.uk", "wrong-password", ip="10.0.0.66")
+    # The attacker's address is now locked, whatever name it tries...
+    assert sign_in(attacker, participant.email, ip="10.0.0.66").status_code == 429
+    # ...but the real person, signing in correctly from elsewhere, is not.
+    response = sign_in(client, participant.email, ip="10.0.0.7")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(participant.pk)
+
+
+def test_failures_are_counted_against_the_address_as_typed_normalised(
+    client, participant, settings
+):
+    from axes.models import AccessAttempt
+
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # Different case and spaces, and each from a different client address.
+        typed = f"  {participant.email.upper()} " if n % 2 else participant.email
+        sign_in(client, typed, "wrong-password", ip=f"10.0.1.{n}")
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {participant.email}
+    # Five failures for one real account lock it from any address, the right password too.
+    response = sign_in(client, participant.email, ip="10.0.2.1")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,24 @@
+"""Which account a sign-in attempt was for, as django-axes counts failures.
+
+allauth authenticates with ``email=...`` in the credentials, while its form posts the address
+as ``login``; axes read neither, so every failure was counted against one empty account name
+and five failures for made-up addresses locked out everyone (issue 7). This reads the address
+wherever the sign-in path put it and normalises it the way accounts are stored (trimmed,
+lower-case), so "Alice@Trust.nhs.uk " and "alice@trust.nhs.uk" are one account name.
+"""
+
+ACCOUNT_KEYS = ("email", "login", "username")
+
+
+def attempted_account(request, credentials: dict | None = None) -> str | None:
+    """The normalised account name of this attempt, or None if it carried none."""
+    sources = [credentials or {}]
+    if request is not None:
+        sources.append(getattr(request, "POST", {}) or {})
+    for source in sources:
+        for key in ACCOUNT_KEYS:
+            value = source.get(key)
+            if isinstance(value, str) and value.strip():
+                # Bounded like the email field, so a megabyte "address" cannot bloat the table.
+                return value.strip().lower()[:254]
+    return None
