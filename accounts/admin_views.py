@@ -7,16 +7,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from people.permissions import trusts_visible_to
-from people.roles import Role
+from people.permissions import visible
 
 from . import services
 from .forms import InvitationForm, InviteeUploadForm
 from .models import Invitation
-
-
-def may_invite(user) -> bool:
-    return user.is_active and (user.is_superuser or user.has_role(Role.PROGRAMME_ADMINISTRATOR))
+from .permissions import inviting_trusts, may_invite
 
 
 def _require_inviter(request):
@@ -26,7 +22,7 @@ def _require_inviter(request):
 
 def invitations_index(request):
     _require_inviter(request)
-    trusts = trusts_visible_to(request.user)
+    trusts = inviting_trusts(request.user)
     form = InvitationForm(request.POST or None, trusts=trusts)
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,7 +39,7 @@ def invitations_index(request):
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("accounts_admin:invitations")
-    invitations = Invitation.objects.filter(trust__in=trusts).select_related("trust", "invited_by")
+    invitations = visible(request.user, Invitation).select_related("trust", "invited_by")
     page = Paginator(invitations, 50).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,
@@ -56,7 +52,7 @@ def invitations_index(request):
 def invitations_import(request):
     """Check a CSV/XLSX of invitees row by row; import only when every row is good, in one go."""
     _require_inviter(request)
-    trusts = trusts_visible_to(request.user)
+    trusts = inviting_trusts(request.user)
     form = InviteeUploadForm(request.POST or None, request.FILES or None, trusts=trusts)
     check, imported = None, []
     if request.method == "POST" and form.is_valid():

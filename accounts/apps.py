@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and sign-in"
 
     def ready(self):
-        from . import signals  # noqa: F401  (ends a deactivated person's sessions)
+        from . import (
+            permissions,  # noqa: F401  (who sees invitations: people.permissions' registry)
+            signals,  # noqa: F401  (ends a deactivated person's sessions)
+        )

@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from people.access import has_staff_access
+
 # Pages only staff roles use. Participant pages stay reachable while 2FA is being set up.
 STAFF_PATH_PREFIXES = ("/admin/", "/reports/")
 # Where a staff person without 2FA may still go: sign-in, sign-out, 2FA set-up itself.
@@ -18,7 +20,7 @@ EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz/")
 
 def needs_two_factor(user) -> bool:
     """Staff roles, and anyone who can reach the admin however they were given access."""
-    return user.holds_staff_role or user.has_perm("wagtailadmin.access_admin")
+    return has_staff_access(user)
 
 
 def has_totp(user) -> bool:
@@ -67,7 +69,7 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.holds_staff_role:
+        if user.is_authenticated and has_staff_access(user):
             now = int(time.time())
             last_seen = request.session.get(self.KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT:

@@ -19,7 +19,10 @@ def _local(value):
 def export_progress(person) -> list[dict]:
     marks = ModuleProgress.objects.filter(person=person).select_related("module")
     return [
-        {"module": mark.module.title, "completed_at": _local(mark.completed_at)}
+        {
+            "module": mark.module.title if mark.module else mark.module_title,
+            "completed_at": _local(mark.completed_at),
+        }
         for mark in marks.order_by("completed_at")
     ]
 
@@ -28,7 +31,7 @@ def export_reflections(person) -> list[dict]:
     reflections = ModuleReflection.objects.filter(person=person).select_related("module")
     return [
         {
-            "module": reflection.module.title,
+            "module": reflection.module.title if reflection.module else reflection.module_title,
             "written_at": _local(reflection.created_at),
             "text": reflection.text,
         }

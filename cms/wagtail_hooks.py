@@ -2,16 +2,25 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import LeadershipDimension, Topic
 from core import page_cache
 
 
+class TopicChooserViewSet(SnippetChooserViewSet):
+    # Without a creation form Wagtail still offered the chooser's "create" URL to editors
+    # (who may add topics) and answered its POST with a 500; with one, they can add a topic
+    # while choosing.
+    form_fields = ["name", "slug"]
+
+
 class TopicViewSet(SnippetViewSet):
     """Topics are a managed list: editors add and rename them here (Snippets → Topics)."""
 
     model = Topic
+    chooser_viewset_class = TopicChooserViewSet
     icon = "tag"
     menu_label = "Topics"
     add_to_admin_menu = False

@@ -9,4 +9,7 @@ class CoreConfig(AppConfig):
         from . import (
             checks,  # noqa: F401  (registers the system checks)
             sites,  # noqa: F401  (forgets remembered sites when one changes)
+            wagtail_fixes,
         )
+
+        wagtail_fixes.patch_url_or_absolute_path_field()

@@ -1,7 +1,12 @@
 """Wagtail admin views for people and trusts, scoped through people.permissions."""
 
+from django.contrib import messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -9,8 +14,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from . import events
-from .models import RoleAppointment, User
+from . import events, services
+from .access import sees_others
+from .models import AccessGrant, RoleAppointment, RoleSource, User
 from .permissions import (
     people_admin_actions,
     people_visible_to,
@@ -24,7 +30,7 @@ def _subject_of(obj):
     records that hold no one's personal data (trusts, boards), which are not audited."""
     if isinstance(obj, User):
         return obj
-    if isinstance(obj, RoleAppointment):
+    if isinstance(obj, RoleAppointment | AccessGrant):
         return obj.person
     return None
 
@@ -53,6 +59,8 @@ LIST_SELECT_RELATED = {
     "roleappointment": ["person", "trust"],
     "boardsnapshot": ["trust"],
     "trustemaildomain": ["trust"],
+    "trust": ["region"],
+    "accessgrant": ["person", "trust", "region", "granted_by"],
 }
 
 
@@ -137,7 +145,7 @@ def _privileged_for(editor, obj) -> bool:
         isinstance(obj, User)
         and not editor.is_superuser
         and obj.pk != editor.pk
-        and (obj.is_superuser or obj.holds_staff_role or obj.has_perm("wagtailadmin.access_admin"))
+        and sees_others(obj)
     )
 
 
@@ -227,17 +235,113 @@ class PersonHeaderButtonsMixin:
         return buttons
 
 
-class PersonEditView(PersonHeaderButtonsMixin, ScopedEditView):
-    pass
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ServiceFormMixin:
+    """For views whose save goes through a people.services function: what the service refuses
+    (a ValidationError) is shown on the form like the form's own errors, never a 500."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+            return self.form_invalid(form)
+
+
+class PersonCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        person = self.form.save(commit=False)
+        services.person_save(person=person, by=self.request.user, request=self.request)
+        self.form.save_m2m()
+        return person
+
+
+class PersonEditView(ServiceFormMixin, PersonHeaderButtonsMixin, ScopedEditView):
+    def save_instance(self):
+        person = self.form.save(commit=False)
+        services.person_save(
+            person=person,
+            by=self.request.user,
+            request=self.request,
+            changed=self.form.changed_data,
+        )
+        self.form.save_m2m()
+        return person
 
 
 class PersonInspectView(PersonHeaderButtonsMixin, ScopedInspectView):
     pass
 
 
+class RoleAppointmentCreateView(ServiceFormMixin, generic.CreateView):
+    """An administrator records a role: the source is "administrator" and they are its
+    recorder (not choices on the form), the trust and professional group come from the
+    person (people.services.role_appointment_create)."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.role_appointment_create(
+            person=data["person"],
+            title=data["title"],
+            category=data["category"],
+            starts_on=data["starts_on"],
+            ends_on=data.get("ends_on"),
+            source=RoleSource.ADMINISTRATOR,
+            recorded_by=self.request.user,
+            request=self.request,
+        )
+
+
+# --- access grants ---------------------------------------------------------------------------
+
+
+class AccessGrantIndexView(ScopedIndexView):
+    def get_edit_url(self, instance):
+        # A grant is not edited: it is revoked and granted anew. Rows open its details.
+        return reverse(self.inspect_url_name, args=[quote(instance.pk)])
+
+
+class AccessGrantCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.access_grant_create(
+            person=data["person"],
+            role=data["role"],
+            trust=data.get("trust"),
+            region=data.get("region"),
+            by=self.request.user,
+            request=self.request,
+            via="access roles admin",
+        )
+
+
+class AccessGrantEditView(ScopedObjectMixin, generic.EditView):
+    def dispatch(self, request, *args, **kwargs):
+        obj = self.get_object()
+        messages.info(request, "To change an access role, revoke it and grant it again.")
+        return redirect(reverse(self.inspect_url_name, args=[quote(obj.pk)]))
+
+
+class AccessGrantDeleteView(ScopedObjectMixin, generic.DeleteView):
+    changes_object = True
+
+    def delete_action(self):
+        services.access_grant_revoke(
+            grant=self.object, by=self.request.user, request=self.request, via="access roles admin"
+        )
+
+
 class ScopedChoicesForm(WagtailAdminModelForm):
-    """Limits the trust and person choices to what the editing user may see, so a trust's
-    administrator cannot move someone into, or record a role for, another trust."""
+    """Limits the trust, person and role choices to what the editing user may see and grant,
+    so a trust's administrator cannot move someone into, record a role for, or grant access
+    in another trust. The services check the same again on save."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -245,7 +349,14 @@ class ScopedChoicesForm(WagtailAdminModelForm):
             return
         if "trust" in self.fields:
             self.fields["trust"].queryset = trusts_visible_to(for_user)
-            if not for_user.is_superuser:
+            # A grant's trust is its scope, needed only by trust-scoped roles.
+            if not for_user.is_superuser and self._meta.model is not AccessGrant:
                 self.fields["trust"].required = True
         if "person" in self.fields:
             self.fields["person"].queryset = people_visible_to(for_user)
+        if "role" in self.fields and self._meta.model is AccessGrant and not for_user.is_superuser:
+            self.fields["role"].choices = [
+                (value, label)
+                for value, label in self.fields["role"].choices
+                if value in services.GRANTABLE_BY_TRUST_ADMINISTRATORS
+            ]

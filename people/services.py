@@ -4,13 +4,17 @@ records them. Forms, admin views, imports and tasks all call these.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import events
-from .models import User
+from .access import AccessRole, has_staff_access
+from .models import AccessGrant, Region, RoleAppointment, RoleSource, Trust, User
+from .permissions import administered_trust_ids
 
 
 def is_active_superuser(user) -> bool:
@@ -38,10 +42,31 @@ def privileges_of(person: User) -> Privileges:
         superuser=person.is_superuser,
         staff=person.is_staff,
         active=person.is_active,
-        roles=frozenset(person.groups.values_list("name", flat=True)),
+        roles=frozenset(person.groups.values_list("name", flat=True))
+        | frozenset(f"{role} of {scope}" for role, scope in _scoped_grant_labels(person)),
         email=person.email,
         password=person.password,
     )
+
+
+def _scoped_grant_labels(person) -> list[tuple[str, str]]:
+    """(role, scope) for each grant with a scope, so that a grant moving from one trust to
+    another shows in the audit even though the group membership stays the same."""
+    return [
+        (grant.role, grant.trust.ods_code if grant.trust_id else grant.region.code)
+        for grant in AccessGrant.objects.filter(person=person)
+        .exclude(trust__isnull=True, region__isnull=True)
+        .select_related("trust", "region")
+    ]
+
+
+def _scoped_grant_labels(person) -> list[tuple[str, str]]:
+    return [
+        (grant.role, grant.trust.ods_code if grant.trust_id else grant.region.code)
+        for grant in AccessGrant.objects.filter(person=person)
+        .exclude(trust__isnull=True, region__isnull=True)
+        .select_related("trust", "region")
+    ]
 
 
 def privilege_changes(before: Privileges | None, after: Privileges) -> dict:
@@ -129,13 +154,153 @@ def person_delete(*, person: User, by, request=None) -> None:
         person.delete()
 
 
+# --- access grants ---------------------------------------------------------------------------
+
+# What a trust's programme administrator may grant to the people of their trust; every other
+# access role is a superuser's to grant.
+GRANTABLE_BY_TRUST_ADMINISTRATORS = frozenset({AccessRole.FACILITATOR, AccessRole.PARTICIPANT})
+
+
+def may_grant(by, *, person: User, role: str) -> bool:
+    """Whether `by` may grant or revoke `role` for `person`. `by` None is the system (seed
+    data, migrations, management commands); views always pass the requesting user."""
+    if by is None or is_active_superuser(by):
+        return True
+    if not (by.is_authenticated and by.is_active) or by.pk == person.pk:
+        return False
+    if role not in GRANTABLE_BY_TRUST_ADMINISTRATORS or has_staff_access(person):
+        return False  # staff roles, and staff colleagues, are a superuser's decision
+    return person.trust_id in administered_trust_ids(by)
+
+
+def _sync_role_group(person: User, role: str) -> None:
+    """The role's Django group carries its permissions: a member while any grant of it lasts."""
+    group, _ = Group.objects.get_or_create(name=role)
+    if AccessGrant.objects.filter(person=person, role=role).exists():
+        person.groups.add(group)
+    else:
+        person.groups.remove(group)
+    person.forget_grants()
+
+
+def access_grant_create(
+    *,
+    person: User,
+    role: str,
+    trust: Trust | None = None,
+    region: Region | None = None,
+    by,
+    request=None,
+    via: str = "",
+) -> AccessGrant:
+    """Grant `person` an access role for its scope (a trust, a region, or none). Refuses what
+    `by` may not grant, a scope that does not fit the role, and a grant held already."""
+    role = AccessRole(role)
+    if not may_grant(by, person=person, role=role):
+        raise PermissionDenied(f"You may not grant the {role.label} role to this person.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        before = privileges_of(locked)
+        grant = AccessGrant(person=locked, role=role, trust=trust, region=region, granted_by=by)
+        grant.full_clean()  # the scope check and uniqueness, as messages a person can act on
+        grant.save()
+        _sync_role_group(locked, role)
+        privileges_announce(person=locked, before=before, by=by, request=request, via=via)
+    person.forget_grants()
+    return grant
+
+
+def access_grant_revoke(*, grant: AccessGrant, by, request=None, via: str = "") -> None:
+    if not may_grant(by, person=grant.person, role=grant.role):
+        raise PermissionDenied(f"You may not revoke the {grant.get_role_display()} role.")
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=grant.person_id)
+        before = privileges_of(person)
+        AccessGrant.objects.filter(pk=grant.pk).delete()
+        _sync_role_group(person, grant.role)
+        privileges_announce(person=person, before=before, by=by, request=request, via=via)
+    grant.person.forget_grants()
+
+
 def access_role_add(*, person: User, role: Group, by, request=None, via: str = "") -> bool:
-    """Give `person` an access role (superusers only). Returns whether anything changed."""
+    """Wagtail's "assign role" bulk action: a group, given to a person (superusers only).
+    An access role's group becomes a grant (one with a scope must be granted with it, under
+    People and trusts → Access roles); any other group is a plain membership. Returns
+    whether anything changed."""
     _require_superuser(by, "grant access roles")
+    if role.name in AccessRole.values:
+        if AccessGrant.objects.filter(person=person, role=role.name).exists():
+            return False
+        access_grant_create(person=person, role=role.name, by=by, request=request, via=via)
+        return True
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
         before = privileges_of(person)
         person.groups.add(role)
-        return bool(
-            privileges_announce(person=person, before=before, by=by, request=request, via=via)
+        changes = privileges_announce(person=person, before=before, by=by, request=request, via=via)
+    return bool(changes)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def person_save(*, person: User, by, request=None, changed: list[str] | None = None) -> User:
+    """Save a person created or changed by `by` (a form has set the fields): the model's
+    invariants are checked in full, and the change is audited with the names of the fields
+    that changed (never their values)."""
+    creating = person.pk is None
+    person.full_clean()
+    with transaction.atomic():
+        before = None if creating else privileges_of(User.objects.get(pk=person.pk))
+        person.save()
+        events.announce(
+            "created" if creating else "changed",
+            actor=by,
+            request=request,
+            target=person,
+            detail=None if creating else {"fields": sorted(changed or [])},
         )
+        if not creating:
+            privileges_announce(
+                person=person, before=before, by=by, request=request, via="people admin"
+            )
+    return person
+
+
+# --- role history ----------------------------------------------------------------------------
+
+
+def role_appointment_create(
+    *,
+    person: User,
+    title: str,
+    category: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    source: str,
+    recorded_by=None,
+    trust: Trust | None = None,
+    request=None,
+) -> RoleAppointment:
+    """Record a role in a person's history. The trust and professional group are copied from
+    the person as they are now (reports group by them as they were), unless a trust is given
+    (an HR extract's). Who recorded it is kept; the source says how it came."""
+    appointment = RoleAppointment(
+        person=person,
+        trust=trust if trust is not None else person.trust,
+        professional_group=person.professional_group,
+        title=(title or "").strip(),
+        category=category,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        source=RoleSource(source),
+        recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+        recorded_at=timezone.now(),
+    )
+    appointment.full_clean()
+    with transaction.atomic():
+        appointment.save()
+        events.announce(
+            "created", actor=recorded_by, request=request, target=appointment, subject=person
+        )
+    return appointment

@@ -9,7 +9,9 @@ from wagtail.permissions import register_permission_policy
 from . import admin_views, wagtail_users
 from .models import (
     PROFILE_FIELDS,
+    AccessGrant,
     BoardSnapshot,
+    Region,
     RoleAppointment,
     Trust,
     TrustEmailDomain,
@@ -62,6 +64,7 @@ class PersonViewSet(ScopedViewSet):
 
     model = User
     menu_item_class = PeopleMenuItem
+    add_view_class = admin_views.PersonCreateView
 
     @cached_property
     def permission_policy(self):
@@ -104,9 +107,11 @@ class TrustViewSet(ScopedViewSet):
     model = Trust
     icon = "site"
     menu_label = "Trusts"
-    form_fields = ["name", "ods_code", "opened_on", "closed_on"]
-    list_display = ["name", "ods_code", "opened_on", "closed_on"]
-    list_export = ["name", "ods_code", "opened_on", "closed_on"]
+    form_fields = ["name", "ods_code", "region", "opened_on", "closed_on"]
+    list_display = ["name", "ods_code", "region", "opened_on", "closed_on"]
+    list_filter = ["region"]
+    list_export = ["name", "ods_code", "region.name", "opened_on", "closed_on"]
+    export_headings = {"region.name": "Region"}
     search_fields = ["name", "ods_code"]
 
 
@@ -125,8 +130,12 @@ class RoleAppointmentViewSet(ScopedViewSet):
     model = RoleAppointment
     icon = "date"
     menu_label = "Role history"
-    form_fields = ["person", "trust", "title", "category", "starts_on", "ends_on", "source"]
+    add_view_class = admin_views.RoleAppointmentCreateView
+    # The trust and professional group are the person's when recorded, the source and
+    # recorder are the administrator's (people.services.role_appointment_create).
+    form_fields = ["person", "title", "category", "starts_on", "ends_on"]
     list_display = ["person", "title", "category", "starts_on", "ends_on", "source"]
+    ordering = ["-starts_on", "pk"]
     list_export = [
         "person.email",
         "person.get_full_name",
@@ -146,6 +155,35 @@ class RoleAppointmentViewSet(ScopedViewSet):
     }
     list_filter = ["category", "source"]
     search_fields = ["title", "person__first_name", "person__last_name"]
+
+
+class AccessGrantViewSet(ScopedViewSet):
+    """Access roles: who may do what in Tandem, for which trust or region. Superusers grant
+    any; a trust's administrators grant facilitator and participant roles to their trust's
+    people (people.services.may_grant)."""
+
+    model = AccessGrant
+    icon = "key"
+    menu_label = "Access roles"
+    index_view_class = admin_views.AccessGrantIndexView
+    add_view_class = admin_views.AccessGrantCreateView
+    edit_view_class = admin_views.AccessGrantEditView
+    delete_view_class = admin_views.AccessGrantDeleteView
+    form_fields = ["person", "role", "trust", "region"]
+    list_display = ["person", "role", "trust", "region", "granted_at"]
+    list_filter = ["role", "trust"]
+    search_fields = ["person__first_name", "person__last_name", "person__email"]
+    inspect_view_fields = ["person", "role", "trust", "region", "granted_by", "granted_at"]
+
+
+class RegionViewSet(ScopedViewSet):
+    """NHS England's regions: a managed list (seeded; superusers may correct it)."""
+
+    model = Region
+    icon = "globe"
+    menu_label = "Regions"
+    form_fields = ["code", "name"]
+    list_display = ["name", "code"]
 
 
 class TrustEmailDomainViewSet(ScopedViewSet):
@@ -170,6 +208,8 @@ class PeopleAndTrustsGroup(ViewSetGroup):
         TrustEmailDomainViewSet,
         BoardSnapshotViewSet,
         RoleAppointmentViewSet,
+        AccessGrantViewSet,
+        RegionViewSet,
     )
 
 

@@ -21,14 +21,17 @@ password changes (people.services.privileges_announce).
 import functools
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.users import forms as wagtail_user_forms
 from wagtail.users.views import bulk_actions
 from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
 
 from . import events, services
+from .access import AccessRole
 
 
 def is_active_superuser(user) -> bool:
@@ -123,6 +126,39 @@ class AuditedDeleteView(wagtail_users.DeleteView):
         services.person_delete(person=self.object, by=self.request.user, request=self.request)
 
 
+class WithoutAccessRoleGroups:
+    """Wagtail's user forms offer every group. Access roles' groups follow the person's
+    access grants (people.services), so they are granted under People and trusts → Access
+    roles, with their trust or region, and left out here; memberships of them are kept when
+    the form saves."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            self.fields["groups"].queryset = Group.objects.exclude(name__in=AccessRole.values)
+            self.fields["groups"].help_text = (
+                "Access roles (administrator, editor, reviewer, leads) are granted under "
+                "People and trusts → Access roles."
+            )
+
+    def _save_m2m(self):
+        kept = (
+            list(self.instance.groups.filter(name__in=AccessRole.values))
+            if self.instance.pk
+            else []
+        )
+        super()._save_m2m()
+        self.instance.groups.add(*kept)
+
+
+class UserCreationForm(WithoutAccessRoleGroups, wagtail_user_forms.UserCreationForm):
+    pass
+
+
+class UserEditForm(WithoutAccessRoleGroups, wagtail_user_forms.UserEditForm):
+    pass
+
+
 class TandemUserViewSet(SuperusersOnlyViewSetMixin, wagtail_users.UserViewSet):
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView
@@ -130,6 +166,9 @@ class TandemUserViewSet(SuperusersOnlyViewSetMixin, wagtail_users.UserViewSet):
     # Wagtail's copy view saved the form onto the *original* account (the takeover the probe
     # found); copying accounts is never needed.
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return UserEditForm if for_update else UserCreationForm
 
 
 class TandemGroupViewSet(SuperusersOnlyViewSetMixin, wagtail_groups.GroupViewSet):

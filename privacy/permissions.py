@@ -1,14 +1,13 @@
 """Who may erase whom."""
 
+from people.access import AccessRole, sees_others
 from people.permissions import people_visible_to
-from people.roles import STAFF_ROLES, TRUST_SCOPED_ROLES, Role
-
-# Accounts that only a superuser may erase: anyone who administers or reports on others.
-PRIVILEGED_ROLES = STAFF_ROLES | TRUST_SCOPED_ROLES
 
 
 def holds_privileged_role(person) -> bool:
-    return person.is_superuser or person.is_staff or bool(person.role_names & PRIVILEGED_ROLES)
+    """Accounts only a superuser may erase: anyone who administers, reports on or facilitates
+    others (people.access.sees_others)."""
+    return sees_others(person)
 
 
 def may_erase(user, person) -> bool:
@@ -20,7 +19,7 @@ def may_erase(user, person) -> bool:
         return False
     if user.is_superuser:
         return True
-    if not user.has_role(Role.PROGRAMME_ADMINISTRATOR):
+    if not user.has_role(AccessRole.PROGRAMME_ADMINISTRATOR):
         return False
     if holds_privileged_role(person):
         return False
@@ -30,5 +29,5 @@ def may_erase(user, person) -> bool:
 def may_erase_anyone(user) -> bool:
     """Whether to offer the erase action at all (each person is still checked)."""
     return user.is_authenticated and (
-        user.is_superuser or user.has_role(Role.PROGRAMME_ADMINISTRATOR)
+        user.is_superuser or user.has_role(AccessRole.PROGRAMME_ADMINISTRATOR)
     )

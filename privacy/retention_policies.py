@@ -11,7 +11,6 @@ from django.db.models import Q
 
 from . import services
 from .models import SubjectAccessRequest, SubjectAccessStatus
-from .permissions import PRIVILEGED_ROLES
 from .retention import RetentionPolicy, register_policy, retention_days
 
 INACTIVE_REASON = "retention: inactive"
@@ -49,7 +48,8 @@ class InactiveAccounts(RetentionPolicy):
             get_user_model()
             .objects.filter(is_superuser=False, is_staff=False)
             .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
-            .exclude(groups__name__in=PRIVILEGED_ROLES)
+            # Anyone who holds staff access or sees others' records, however it was given.
+            .exclude(pk__in=get_user_model().objects.seeing_others().values("pk"))
             .exclude(email__endswith=f"@{services.ERASED_EMAIL_DOMAIN}")
         )
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 import audit
 from accounts.services import sessions_end_for
-from people.roles import Role
+from people.access import AccessRole
+from people.models import AccessGrant
 
 from . import registry
 from .exports import build_archive
@@ -204,7 +205,9 @@ def _pseudonymise_account(person) -> None:
     person.save()
     person.user_permissions.clear()
     # Privileges go; being a participant is kept, because reports count participants.
-    person.groups.remove(*person.groups.exclude(name=Role.PARTICIPANT))
+    AccessGrant.objects.filter(person=person).exclude(role=AccessRole.PARTICIPANT).delete()
+    person.groups.remove(*person.groups.exclude(name=AccessRole.PARTICIPANT))
+    person.forget_grants()
 
 
 def person_erase(*, person, by, reason: str, request=None) -> bool:

@@ -3,12 +3,13 @@
 import datetime
 
 import factory
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from people.access import REGION_SCOPED_ROLES, TRUST_SCOPED_ROLES, AccessRole
 from people.models import (
     BoardSnapshot,
     ProfessionalGroup,
+    Region,
     RegistrationBody,
     RoleAppointment,
     RoleCategory,
@@ -16,7 +17,6 @@ from people.models import (
     Trust,
     User,
 )
-from people.roles import Role
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 
@@ -35,6 +35,8 @@ class TrustFactory(factory.django.DjangoModelFactory):
         )
     )
     opened_on = datetime.date(2001, 4, 1)
+    # One region for every test trust unless a test says otherwise (regional leads see it).
+    region = factory.LazyFunction(lambda: Region.objects.get(code="Y63"))
 
 
 class BoardSnapshotFactory(factory.django.DjangoModelFactory):
@@ -66,8 +68,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=[Role(r) for r in extracted]))
+        """Access roles, granted through the service as seed data is: a trust-scoped role
+        for the person's own trust, a regional lead's for their trust's region."""
+        if not (create and extracted):
+            return
+        from people.services import access_grant_create
+
+        for role in map(AccessRole, extracted):
+            scope = {}
+            if role in TRUST_SCOPED_ROLES:
+                if self.trust is None:
+                    raise ValueError(f"A {role.label} is granted for a trust: give the person one.")
+                scope = {"trust": self.trust}
+            elif role in REGION_SCOPED_ROLES:
+                region = self.trust.region if self.trust else None
+                scope = {"region": region or Region.objects.get(code="Y63")}
+            access_grant_create(person=self, role=role, by=None, **scope)
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):
@@ -95,6 +111,7 @@ class RoleAppointmentFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(ClinicianFactory)
     trust = factory.SelfAttribute("person.trust")
+    professional_group = factory.SelfAttribute("person.professional_group")
     title = "Clinical lead for surgery"
     category = RoleCategory.CLINICAL_LEADERSHIP
     starts_on = datetime.date(2025, 9, 1)

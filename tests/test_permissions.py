@@ -45,10 +45,15 @@ def test_other_trusts_lead_is_refused_trust_a(participant, other_trust_lead):
         get_visible_or_404(other_trust_lead, User, pk=participant.pk)
 
 
-def test_scoped_role_without_a_trust_sees_nobody(db):
-    orphan = UserFactory(trust=None, roles=[Role.PROGRAMME_ADMINISTRATOR])
-    ClinicianFactory()
-    assert not people_visible_to(orphan).exists()
+def test_a_role_group_without_a_grant_reaches_nobody_else(trust_a):
+    """Roles are scoped by their grant; the group alone (given directly, say) carries
+    permissions but no reach: such a person sees only themselves."""
+    from django.contrib.auth.models import Group
+
+    orphan = UserFactory(trust=trust_a)
+    orphan.groups.add(Group.objects.get(name=Role.PROGRAMME_ADMINISTRATOR))
+    ClinicianFactory(trust=trust_a)
+    assert list(people_visible_to(orphan)) == [orphan]
 
 
 def test_regional_lead_sees_all_trusts_but_no_individuals(trust_a, trust_b, participant):

@@ -3,6 +3,10 @@
 Both belong to one person and are shown to that person only; nothing in the admin lists
 them. Read them through cms.selectors and change them through cms.services, which scope every
 query by person.
+
+They are the person's, not the page's: deleting a module page (an editor's decision) keeps
+them, with the module's title as it was, so nobody's reflections vanish with a page and a
+subject-access copy still shows them.
 """
 
 from django.conf import settings
@@ -17,8 +21,12 @@ class ModuleProgress(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress"
     )
     module = models.ForeignKey(
-        "cms.ModulePage", on_delete=models.CASCADE, related_name="progress_marks"
+        "cms.ModulePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="progress_marks",
     )
+    module_title = models.CharField(max_length=255, blank=True, editable=False)
     completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -35,6 +43,12 @@ class ModuleProgress(models.Model):
     def __str__(self):
         return f"{self.person} completed module {self.module_id}"
 
+    def save(self, *args, **kwargs):
+        # The title kept for when the page is gone (a copy, not a rule: see module docstring).
+        if self.module_id and not self.module_title:
+            self.module_title = self.module.title
+        super().save(*args, **kwargs)
+
 
 class ModuleReflection(models.Model):
     """A private note a person writes about a module; they may keep several, dated."""
@@ -43,8 +57,9 @@ class ModuleReflection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_reflections"
     )
     module = models.ForeignKey(
-        "cms.ModulePage", on_delete=models.CASCADE, related_name="reflections"
+        "cms.ModulePage", on_delete=models.SET_NULL, null=True, related_name="reflections"
     )
+    module_title = models.CharField(max_length=255, blank=True, editable=False)
     text = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -54,3 +69,8 @@ class ModuleReflection(models.Model):
 
     def __str__(self):
         return f"Reflection by {self.person} on module {self.module_id}"
+
+    def save(self, *args, **kwargs):
+        if self.module_id and not self.module_title:
+            self.module_title = self.module.title
+        super().save(*args, **kwargs)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A POST missing a field its form always sends is a 400, not a 500 (core.wagtail_fixes).
+    "core.wagtail_fixes.MissingFormFieldMiddleware",
     # Stores anonymous visitors' pages after rendering (core.page_cache); innermost, so the
     # security headers above are added fresh to every response, cached or not.
     "core.page_cache.PageCacheMiddleware",
@@ -299,6 +301,11 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # always through Wagtail's permission-checking view
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset flow is the only one
+# Wagtail's own account page would change one's email address without verifying it and one's
+# password outside allauth's rules: both are changed at /accounts/email/ and
+# /accounts/password/change/ instead (the refusal matrix found the email change).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

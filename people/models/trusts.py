@@ -1,0 +1,158 @@
+"""Trusts — the NHS organisations people work for — their regions, sign-up email domains and
+board composition."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from ..validators import normalise_code, validate_ods_code
+
+
+class Region(models.Model):
+    """One of NHS England's seven regions (a managed list, seeded by migration): a regional
+    lead compares the trusts of their region."""
+
+    code = models.CharField(
+        "ODS code", max_length=5, unique=True, help_text="NHS England's code, e.g. Y56 (London)."
+    )
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TrustQuerySet(models.QuerySet):
+    def open(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=on),
+            models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=on),
+        )
+
+
+class Trust(models.Model):
+    """An NHS organisation. ODS codes are never reused, so a closed trust is kept with its
+    closing date rather than deleted."""
+
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=5,
+        unique=True,
+        validators=[validate_ods_code],
+        help_text="The organisation's code in the NHS Organisation Data Service, e.g. RYJ.",
+        error_messages={"unique": "A trust with this ODS code already exists."},
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trusts",
+        help_text="The NHS England region the trust belongs to.",
+    )
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = TrustQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(opened_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="trust_closes_after_opening",
+                violation_error_message="A trust cannot close before it opened.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.ods_code})"
+
+    def clean_fields(self, exclude=None):
+        # Normalise before the format validator runs, so " ryj" is accepted as RYJ.
+        self.ods_code = normalise_code(self.ods_code)
+        super().clean_fields(exclude=exclude)
+
+    @property
+    def is_open(self) -> bool:
+        today = timezone.localdate()
+        return (self.opened_on is None or self.opened_on <= today) and (
+            self.closed_on is None or self.closed_on > today
+        )
+
+
+DOMAIN_PATTERN = r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+class TrustEmailDomain(models.Model):
+    """An email domain a trust has registered for self sign-up. A shared domain such as
+    nhs.net may be registered by several trusts; the person then chooses theirs."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(
+        max_length=253,
+        validators=[
+            RegexValidator(
+                DOMAIN_PATTERN, "Enter a domain such as northshire.nhs.uk, without the @."
+            )
+        ],
+        help_text="The part after the @, e.g. northshire.nhs.uk or nhs.net.",
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "domain"],
+                name="one_registration_per_trust_and_domain",
+                violation_error_message="This trust has already registered this domain.",
+            ),
+        ]
+        indexes = [models.Index(fields=["domain"])]
+
+    def __str__(self):
+        return f"@{self.domain} ({self.trust.ods_code})"
+
+    def clean_fields(self, exclude=None):
+        self.domain = (self.domain or "").strip().lower().lstrip("@")
+        super().clean_fields(exclude=exclude)
+
+
+class BoardSnapshot(models.Model):
+    """The make-up of a trust's board on a date: how many members, how many of them clinicians.
+    Kept as dated snapshots so reports can show the clinician share changing over time."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="board_snapshots")
+    recorded_on = models.DateField()
+    members = models.PositiveSmallIntegerField()
+    clinician_members = models.PositiveSmallIntegerField()
+
+    class Meta:
+        # By date only: ordering by trust would join trusts for every query (listings that
+        # group by trust say so themselves).
+        ordering = ["-recorded_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "recorded_on"],
+                name="one_board_snapshot_per_trust_per_day",
+                violation_error_message="This trust already has a board snapshot on that date.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clinician_members__lte=models.F("members")),
+                name="board_clinicians_within_members",
+                violation_error_message="Clinician members cannot outnumber board members.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trust.ods_code} board on {self.recorded_on:%d %b %Y}"
+
+    @property
+    def clinician_share(self) -> float | None:
+        return self.clinician_members / self.members if self.members else None
