@@ -1,4 +1,4 @@
-"""The refusal matrix: every URL pattern × every role × GET and POST, against trust B's real
+"""The refusal matrix: every URL pattern, every role, GET and POST, against trust B's real
 records. Whatever else a page does, a request made by someone of trust A (or anonymously)
 must never
 
