@@ -66,7 +66,7 @@ def _build_programme(module_count: int):
 
 @contextmanager
 def _rendered():
-    """Time rendering, not the anonymous page cache (core.page_cache), which would otherwise
+    """Time rendering, not the anonymous page cache (cms.page_cache), which would otherwise
     answer every request after the first with no queries at all."""
     from django.test import override_settings
 

@@ -6,7 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Tandem core"
 
     def ready(self):
-        from . import (
-            checks,  # noqa: F401  (registers the system checks)
-            sites,  # noqa: F401  (forgets remembered sites when one changes)
-        )
+        from . import checks  # noqa: F401  (registers the system checks)

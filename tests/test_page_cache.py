@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
-from core import page_cache
+from cms import page_cache
 
 pytestmark = pytest.mark.django_db
 

@@ -93,9 +93,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Stores anonymous visitors' pages after rendering (core.page_cache); innermost, so the
+    # Stores anonymous visitors' pages after rendering (cms.page_cache); innermost, so the
     # security headers above are added fresh to every response, cached or not.
-    "core.page_cache.PageCacheMiddleware",
+    "cms.page_cache.PageCacheMiddleware",
     # Last, as django-axes requires, so it sees the response of every view it guards.
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,7 +223,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Cache ------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Anonymous visitors' pages are cached this long at most; publishing invalidates them at once
-# (core.page_cache). 0 turns page caching off.
+# (cms.page_cache). 0 turns page caching off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # --- Celery ------------------------------------------------------------
