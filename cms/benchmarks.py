@@ -37,9 +37,9 @@ def _programme_with(module_count: int):
 
 
 def _build_programme(module_count: int):
-    from cms.demo_content import MODULES, seed_content
     from cms.models import LeadershipDimension, ModulePage, ProgrammePage, Topic
-    from core.demo import SeedRun
+    from demo.content import MODULES, seed_content
+    from demo.run import SeedRun
 
     seed_content(SeedRun())
     programme = ProgrammePage.objects.get(slug="leading-together")
