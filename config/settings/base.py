@@ -100,8 +100,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Overridable only so `manage.py bench_http` can add its hello-world baseline view.
-ROOT_URLCONF = env.str("ROOT_URLCONF", default="config.urls")
+# Fixed: `manage.py bench_http` serves its hello-world baseline through its own settings module
+# (bench.http_settings), so no environment variable can rewire production's URLs.
+ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -3,8 +3,8 @@
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS
 
-# The development-only app the tests exercise (production installs none of it).
-INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+# The development-only apps the tests exercise (production installs neither).
+INSTALLED_APPS = [*INSTALLED_APPS, "demo", "bench"]
 
 SECRET_KEY = "tests-only-not-secret"  # noqa: S105
 DEBUG = False

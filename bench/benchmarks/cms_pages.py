@@ -4,13 +4,13 @@ number of queries a page makes does not grow with the number of modules.
 
 Each is its own benchmark (not one with labels) so the table's names stay single words, as
 the bench command's own tests read them; none is named "home", which `--filter home` means
-for core's benchmark.
+for the site's own benchmark (bench.benchmarks.site).
 """
 
 import logging
 from contextlib import contextmanager
 
-from core.bench import benchmark
+from bench.runner import benchmark
 
 EXTRA_MODULE_TITLE = "Leading together in practice, part {n}"
 

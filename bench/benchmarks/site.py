@@ -1,6 +1,6 @@
-"""Core benchmarks: the public home page and the health check load balancers poll."""
+"""Site-wide benchmarks: the public home page and the health check load balancers poll."""
 
-from core.bench import benchmark
+from bench.runner import benchmark
 
 
 def _is_home_page(response):

@@ -5,7 +5,8 @@ plain hello-world Django view served by the same gunicorn in the same run.
 
 It builds a throwaway database (a SQLite file in a temporary folder, or `<name>_bench_http` on
 the PostgreSQL server DATABASE_URL names), migrates it and loads the demo data, collects static
-files, then starts gunicorn with production settings twice: with anonymous page caching off
+files, then starts gunicorn with production settings (bench.http_settings: production plus a
+hello-world view and the demo app) twice: with anonymous page caching off
 (uncached) and on (cached). Load comes from wrk when it is installed (apt-get install wrk), else
 from a small Python keep-alive client, which is slower than the server and so understates the
 hello-world baseline (the tool used is printed). Only 127.0.0.1 is ever contacted.
@@ -129,8 +130,8 @@ class Command(BaseCommand):
             database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
         return {
             **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}},
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "ROOT_URLCONF": "core.bench_urls",
+            # Production's settings, plus the hello-world view and the demo app.
+            "DJANGO_SETTINGS_MODULE": "bench.http_settings",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
