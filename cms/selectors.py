@@ -34,6 +34,7 @@ from cms.models import (
     ResourcePage,
     Topic,
 )
+from programmes import cache as cohort_cache
 
 STEPLEN = Page.steplen
 # A module listing never needs the module bodies; they are most of a module's row.
@@ -297,7 +298,7 @@ class OpenCohort:
     places_left: int | None = None
 
 
-def open_cohorts_for_programme(programme: ProgrammePage) -> list[OpenCohort]:
+def open_cohorts_for_programme(programme: ProgrammePage, *, request=None) -> list[OpenCohort]:
     """The cohorts of ``programme`` open for enrolment now, soonest first.
 
     The hook for the enrolment issue: programmes/ has no models yet, so there are none and
@@ -305,7 +306,19 @@ def open_cohorts_for_programme(programme: ProgrammePage) -> list[OpenCohort]:
     ``programmes.selectors.open_cohorts(programme_page_id=programme.pk)`` mapped to
     OpenCohort (programmes/ refers to the page by the string "cms.ProgrammePage" and must not
     import cms). Keep it one query: the page calls it on every view.
+
+    Places left change with every enrolment, and the list itself when a window opens or
+    closes, so a page cached for anonymous visitors (``request`` given) records this
+    programme's cohort-listing version and next change time first (programmes.cache): an
+    enrolment makes this programme's cached page stale, and no other's, and no copy
+    outlives the next window opening or closing.
     """
+    if request is not None:
+        page_cache.depends_on(
+            request,
+            cohort_cache.cohort_listing_version(programme.pk),
+            changes_at=cohort_cache.cohort_listing_changes_at(programme.pk),
+        )
     return []
 
 

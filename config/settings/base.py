@@ -222,7 +222,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache ------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# One cache for every process: the web server and the Celery worker of `make run` share it, so
+# an invalidation one makes (a scheduled publish in the worker, say) reaches the other. The
+# default needs no server: files under var/cache (a page-cache hit costs about 0.7 ms more
+# than local memory, which no other process could see; README, "Page caching"). Production
+# sets CACHE_URL=redis://...; tests use local memory (config.settings.test).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 # Anonymous visitors' pages are cached this long at most; publishing invalidates them at once
 # (cms.page_cache). 0 turns page caching off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)

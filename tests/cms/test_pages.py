@@ -100,7 +100,9 @@ def test_programme_lists_cohorts_from_the_hook_with_an_enrol_button(client, prog
         enrol_url="/learn/enrol/1/",
         places_left=4,
     )
-    monkeypatch.setattr(selectors, "open_cohorts_for_programme", lambda programme: [cohort])
+    monkeypatch.setattr(
+        selectors, "open_cohorts_for_programme", lambda programme, **kwargs: [cohort]
+    )
     section = soup(client.get(programme.url)).find(id="cohorts")
     assert section.find("h3").text == "Wyvern Valley, spring 2027"
     assert "4 places left" in section.text

@@ -136,7 +136,12 @@ class Command(BaseCommand):
             finally:
                 self.drop_database(env)
         self.report(
-            results, tool=tool, workers=workers, connections=connections, db=env["DATABASE_URL"]
+            results,
+            tool=tool,
+            workers=workers,
+            connections=connections,
+            db=env["DATABASE_URL"],
+            cache=env["CACHE_URL"].split(":", 1)[0],
         )
         if json_path:
             data = {"tool": tool, "client_bound": tool != "wrk", "results": results}
@@ -161,9 +166,10 @@ class Command(BaseCommand):
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": database_url,
             # Production requires these; the benchmark serves pages only, so the embedded broker
-            # and a per-worker cache do (the cached mode then warms each worker's own cache).
+            # does, and the cache `make run` uses: files every gunicorn worker shares (set
+            # CACHE_URL to compare another, e.g. locmemcache:// or redis://127.0.0.1:6379/5).
             "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or "filesystem://",
-            "CACHE_URL": os.environ.get("CACHE_URL") or "locmemcache://",
+            "CACHE_URL": os.environ.get("CACHE_URL") or f"filecache://{tmp / 'cache'}",
             "STATIC_ROOT": str(tmp / "static"),
             "MEDIA_ROOT": str(tmp / "media"),
             "LOG_LEVEL": "WARNING",
@@ -253,10 +259,10 @@ class Command(BaseCommand):
                 time.sleep(0.2)
         raise CommandError("gunicorn did not answer within 30 seconds")
 
-    def report(self, results, *, tool, workers, connections, db):
+    def report(self, results, *, tool, workers, connections, db, cache="filecache"):
         engine = "PostgreSQL" if db.startswith("postgres") else "SQLite"
         self.stdout.write(
-            f"gunicorn {workers} workers on 127.0.0.1, {engine}, "
+            f"gunicorn {workers} workers on 127.0.0.1, {engine}, cache: {cache}, "
             f"load: {tool}, {connections} connections"
         )
         client_bound = tool != "wrk"
