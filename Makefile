@@ -50,4 +50,4 @@ migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 
 clean:
-	rm -rf $(VENV) var/static .pytest_cache
+	rm -rf $(VENV) var/static var/cache .pytest_cache

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Content"
+
+    def ready(self):
+        from . import sites  # noqa: F401  (forgets remembered sites when one changes)

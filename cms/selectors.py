@@ -25,6 +25,7 @@ from django.db.models.functions import Length, Substr
 from django.utils.http import urlencode
 from wagtail.models import Page, PageViewRestriction, Site
 
+from cms import page_cache
 from cms.models import (
     ModulePage,
     ModuleProgress,
@@ -33,7 +34,7 @@ from cms.models import (
     ResourcePage,
     Topic,
 )
-from core import page_cache
+from programmes import cache as cohort_cache
 
 STEPLEN = Page.steplen
 # A module listing never needs the module bodies; they are most of a module's row.
@@ -113,7 +114,7 @@ def site_sections(request) -> list[Page]:
     the resource library) costs nothing more.
 
     For anonymous visitors (most of them) the list is also kept in Django's cache, keyed by
-    the site's content version (core.page_cache), which every publish, unpublish, move,
+    the site's content version (cms.page_cache), which every publish, unpublish, move,
     deletion and change of view restriction bumps: fragment caching of the navigation's
     data, so a page shows the same menu as it would have without it. Signed-in people and
     anyone who has passed a page password always get their own query."""
@@ -297,7 +298,7 @@ class OpenCohort:
     places_left: int | None = None
 
 
-def open_cohorts_for_programme(programme: ProgrammePage) -> list[OpenCohort]:
+def open_cohorts_for_programme(programme: ProgrammePage, *, request=None) -> list[OpenCohort]:
     """The cohorts of ``programme`` open for enrolment now, soonest first.
 
     The hook for the enrolment issue: programmes/ has no models yet, so there are none and
@@ -305,7 +306,19 @@ def open_cohorts_for_programme(programme: ProgrammePage) -> list[OpenCohort]:
     ``programmes.selectors.open_cohorts(programme_page_id=programme.pk)`` mapped to
     OpenCohort (programmes/ refers to the page by the string "cms.ProgrammePage" and must not
     import cms). Keep it one query: the page calls it on every view.
+
+    Places left change with every enrolment, and the list itself when a window opens or
+    closes, so a page cached for anonymous visitors (``request`` given) records this
+    programme's cohort-listing version and next change time first (programmes.cache): an
+    enrolment makes this programme's cached page stale, and no other's, and no copy
+    outlives the next window opening or closing.
     """
+    if request is not None:
+        page_cache.depends_on(
+            request,
+            cohort_cache.cohort_listing_version(programme.pk),
+            changes_at=cohort_cache.cohort_listing_changes_at(programme.pk),
+        )
     return []
 
 
@@ -324,7 +337,7 @@ def shared_listing(name: str, page: Page, request, compute):
     For data about a published page that every anonymous visitor who has passed no page
     password sees alike (a module's place in its programme, a programme's module list), never
     anyone's progress. Keyed by the page's revision and the site's content version
-    (core.page_cache), which every publish, unpublish, move, deletion and change of view
+    (cms.page_cache), which every publish, unpublish, move, deletion and change of view
     restriction, topic or dimension bumps: fragment caching, so the page shows what it would
     without it. Previews and signed-in people always compute their own."""
     if (
@@ -389,7 +402,7 @@ def module_page_context(module: ModulePage, request, ancestors: list[Page]) -> d
 
     For anonymous visitors the published module's surroundings (never anyone's progress) are
     kept in Django's cache, keyed by the module's revision and the site's content version
-    (core.page_cache), which every publish, unpublish, move, deletion, change of view
+    (cms.page_cache), which every publish, unpublish, move, deletion, change of view
     restriction, topic or dimension bumps: fragment caching of data every such visitor
     sees alike. Previews and signed-in people always get their own queries."""
     person = request.user

@@ -1,12 +1,15 @@
 from django.db.models.signals import post_delete, post_save
+from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms import page_cache
 from cms.models import LeadershipDimension, Topic
-from core import page_cache
 
 
 class TopicChooserViewSet(SnippetChooserViewSet):
@@ -62,3 +65,35 @@ for _model in (get_document_model(), get_image_model()):
     post_delete.connect(
         _media_changed, sender=_model, dispatch_uid=f"page_cache_{_model.__name__}_deleted"
     )
+
+
+# --- The anonymous page cache (cms.page_cache) -------------------------------------------------
+
+
+@hooks.register("before_serve_page")
+def mark_page_for_caching(page, request, serve_args, serve_kwargs):
+    page_cache.mark_if_cacheable(request, page)  # returns None: Wagtail serves as usual
+
+
+# Any change to what the site shows makes every cached page stale (see cms.page_cache).
+page_published.connect(page_cache.invalidate, dispatch_uid="page_cache_published")
+page_unpublished.connect(page_cache.invalidate, dispatch_uid="page_cache_unpublished")
+post_page_move.connect(page_cache.invalidate, dispatch_uid="page_cache_moved")
+
+
+@hooks.register("after_delete_page")
+def invalidate_after_delete(request, page):
+    page_cache.invalidate()
+
+
+def _restriction_changed(sender, **kwargs):
+    # A page that gains a restriction must stop being served from the cache at once.
+    page_cache.invalidate()
+
+
+post_save.connect(
+    _restriction_changed, sender=PageViewRestriction, dispatch_uid="page_cache_restriction_saved"
+)
+post_delete.connect(
+    _restriction_changed, sender=PageViewRestriction, dispatch_uid="page_cache_restriction_deleted"
+)

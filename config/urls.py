@@ -6,8 +6,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
+from cms import sites as cms_sites
 from cms import views as cms_views
-from core import sites as core_sites
 from core import views as core_views
 
 urlpatterns = [
@@ -42,8 +42,8 @@ if settings.DEBUG:
     )
 
 # Wagtail serves every other path from the page tree; keep it last. Its page view is wrapped
-# so that the request's Site comes from the cache (core.sites); its other views are its own.
+# so that the request's Site comes from the cache (cms.sites); its other views are its own.
 urlpatterns += [
     *(p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"),
-    re_path(wagtail_urls.serve_pattern, core_sites.serve, name="wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, cms_sites.serve, name="wagtail_serve"),
 ]

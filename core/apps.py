@@ -8,7 +8,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import (
             checks,  # noqa: F401  (registers the system checks)
-            sites,  # noqa: F401  (forgets remembered sites when one changes)
             wagtail_fixes,
         )
 

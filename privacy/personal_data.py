@@ -6,9 +6,9 @@ outlive the erasure) and the requests themselves.
 
 from django.utils import timezone
 
-# The foundation apps' data (people, accounts) is declared here, since they import no
-# feature app; each feature app declares its own in its personal_data.py.
-from . import accounts_data, people_data, services  # noqa: F401
+# The data of the apps below privacy (people, accounts, audit) is declared here, since they
+# import no feature app; each feature app declares its own in its personal_data.py.
+from . import accounts_data, audit_data, people_data, services  # noqa: F401
 from .models import SubjectAccessRequest
 from .registry import register_source
 

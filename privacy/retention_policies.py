@@ -1,6 +1,6 @@
 """Privacy's retention policies: subject-access archives and inactive accounts.
 
-(The audit log's own policy is in audit/retention_policies.py; see privacy.retention for how
+(The audit log's own policy is in privacy/audit_data.py; see privacy.retention for how
 policies are registered and run.)
 """
 

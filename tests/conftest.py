@@ -12,20 +12,31 @@ from django.db import connection
 from people.roles import Role
 from tests.factories import ClinicianFactory, TrustFactory, UserFactory
 
-IN_CI = os.environ.get("CI") == "true"
-# postgres://, postgresql:// and pgsql:// all mean PostgreSQL to django-environ.
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+
+def in_ci(environ) -> bool:
+    return environ.get("CI") == "true"
+
+
+def on_postgres(environ) -> bool:
+    # postgres://, postgresql:// and pgsql:// all mean PostgreSQL to django-environ.
+    return environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+
+
+def skips_postgres_tests(environ) -> bool:
+    """Tests marked `postgres` skip on SQLite locally; in CI a skip would hide a gap, so CI
+    (which runs against PostgreSQL) must run them, and so must anyone who set DATABASE_URL."""
+    return not in_ci(environ) and not on_postgres(environ)
+
+
+IN_CI = in_ci(os.environ)
+ON_POSTGRES = on_postgres(os.environ)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` skip on SQLite locally; in CI a skip would hide a gap, so CI
-    runs against PostgreSQL and they must run."""
+    if not skips_postgres_tests(os.environ):
+        return
     for item in items:
-        if (
-            "postgres" in item.keywords
-            and not IN_CI
-            and "postgresql" not in os.environ.get("DATABASE_URL", "")
-        ):
+        if "postgres" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://… (CI runs it)"))
 
 

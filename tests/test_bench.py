@@ -21,7 +21,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils.module_loading import autodiscover_modules
 
-from core import bench
+from bench import runner as bench
 from people.models import Trust
 from tests.factories import TrustFactory
 
@@ -112,7 +112,7 @@ def test_decorator_registers_and_refuses_a_second_function_with_the_same_name(
     assert {b.name: b for b in bench.registered()}["selftest-registry"].func is first
 
 
-def test_autodiscovery_finds_the_core_benchmarks():
+def test_autodiscovery_finds_the_site_benchmarks():
     autodiscover_modules("benchmarks")
     groups = {b.name: b.group for b in bench.registered()}
     assert groups["home"] == "pages"
@@ -270,7 +270,7 @@ def test_a_filter_that_matches_nothing_fails(db, current_database):
 
 def test_list_names_the_benchmarks_without_running_them(current_database):
     out, _ = run_command("--list")
-    assert "healthz  (ops)  core.benchmarks.healthz" in out
+    assert "healthz  (ops)  bench.benchmarks.site.healthz" in out
     assert current_database == []
 
 

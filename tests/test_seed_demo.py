@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from core import demo
+from demo import logins, run, trusts
+from demo.people import generated_people
 from people.models import (
     CLINICAL_GROUPS,
     BoardSnapshot,
@@ -41,7 +42,7 @@ def seeded(db):
     return seed_demo()
 
 
-LOGIN_EMAILS = {spec.role: spec.person.email for spec in demo.DEMO_LOGINS}
+LOGIN_EMAILS = {spec.role: spec.person.email for spec in logins.DEMO_LOGINS}
 
 
 def test_seeds_three_trusts_with_board_history(seeded):
@@ -83,7 +84,7 @@ def test_one_login_per_role_in_its_group(seeded):
         user = User.objects.get(email=LOGIN_EMAILS[role])
         assert list(user.groups.values_list("name", flat=True)) == [role.value]
         assert not user.is_staff and not user.is_superuser  # admin access comes from the group
-        first_trust = Trust.objects.get(ods_code=demo.FIRST_TRUST)
+        first_trust = Trust.objects.get(ods_code=trusts.FIRST_TRUST)
         if role in TRUST_SCOPED_ROLES or role == Role.PARTICIPANT:
             assert user.trust == first_trust
         if role in STAFF_ROLES:
@@ -95,18 +96,18 @@ def test_one_login_per_role_in_its_group(seeded):
 def test_demo_logins_authenticate_with_the_demo_password(seeded):
     for email in LOGIN_EMAILS.values():
         assert authenticate(
-            RequestFactory().post("/accounts/login/"), username=email, password=demo.DEMO_PASSWORD
+            RequestFactory().post("/accounts/login/"), username=email, password=run.DEMO_PASSWORD
         ), email
     ordinary = User.objects.exclude(email__in=LOGIN_EMAILS.values())
     assert not any(person.has_usable_password() for person in ordinary)
 
 
 def test_prints_the_logins_and_the_password(seeded):
-    assert demo.DEMO_PASSWORD in seeded
-    for spec in demo.DEMO_LOGINS:
+    assert run.DEMO_PASSWORD in seeded
+    for spec in logins.DEMO_LOGINS:
         assert spec.person.email in seeded
         assert spec.role_label in seeded
-    assert Trust.objects.get(ods_code=demo.FIRST_TRUST).name in seeded
+    assert Trust.objects.get(ods_code=trusts.FIRST_TRUST).name in seeded
 
 
 def test_running_twice_changes_nothing(seeded):
@@ -138,13 +139,13 @@ def test_rerun_keeps_a_changed_password_and_restores_missing_rows(seeded):
     assert not authenticate(
         RequestFactory().post("/accounts/login/"),
         username=participant.email,
-        password=demo.DEMO_PASSWORD,
+        password=run.DEMO_PASSWORD,
     )
 
 
 def test_the_demo_is_the_same_on_every_machine():
-    assert demo.generated_people() == demo.generated_people()
-    emails = [p.email for p in demo.generated_people()]
+    assert generated_people() == generated_people()
+    emails = [p.email for p in generated_people()]
     assert len(emails) == len(set(emails))
 
 

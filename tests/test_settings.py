@@ -125,3 +125,44 @@ def test_production_without_its_services_stops_and_names_them():
         )
         assert result.returncode != 0
         assert f"{missing} must be set in production" in result.stderr
+
+
+def test_production_never_installs_or_imports_the_dev_only_apps():
+    """demo (published passwords) and bench (django.test) exist for development machines:
+    a production process, URLs and Celery app loaded, holds neither, and its URLconf cannot
+    be changed from the environment (bench_http has its own settings module instead)."""
+    code = (
+        "import sys, django; django.setup();"
+        "from django.conf import settings; from django.urls import get_resolver;"
+        "import config.wsgi, config.celery; get_resolver().url_patterns;"
+        "print(settings.ROOT_URLCONF);"
+        "print(sorted(a for a in settings.INSTALLED_APPS if a in ('demo', 'bench')));"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('demo', 'bench')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": GOOD_SECRET,
+            **PRODUCTION_SERVICES,
+            "ROOT_URLCONF": "bench.http_urls",  # what bench_http used to set
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["config.urls", "[]", "[]"]
+
+
+def test_the_dev_and_test_settings_install_the_dev_only_apps():
+    from django.conf import settings
+
+    assert {"demo", "bench"} <= set(settings.INSTALLED_APPS)
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.INSTALLED_APPS)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'demo'" in result.stdout and "'bench'" in result.stdout

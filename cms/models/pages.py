@@ -256,7 +256,7 @@ class ProgrammePage(PersonalisedPageMixin, BreadcrumbsMixin, Page):
             modules=modules,
             completed_ids=completed,
             completed_count=len(completed),
-            open_cohorts=open_cohorts_for_programme(self),
+            open_cohorts=open_cohorts_for_programme(self, request=request),
         )
         return context
 

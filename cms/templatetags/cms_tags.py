@@ -7,8 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from cms import page_cache
 from cms.selectors import site_sections
-from core import page_cache
 
 register = template.Library()
 
@@ -67,7 +67,7 @@ def stream_body(context, body):
     Fragment caching, not page caching: rendering the blocks is a good part of a page's cost,
     and the HTML depends only on the blocks' content and on what they link to, never on who
     asks. So the rendered fragment is kept in Django's cache, keyed by a hash of the stream's
-    content (any edit gives a new key) and by the site's content version (core.page_cache),
+    content (any edit gives a new key) and by the site's content version (cms.page_cache),
     which every publish, unpublish, move or deletion bumps, so that links to other pages and
     documents stay current just as they do in the whole-page cache. Previews are never cached.
     The blocks are rendered in a fresh context holding only ``body``: a block template cannot

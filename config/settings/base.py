@@ -95,15 +95,16 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A POST missing a field its form always sends is a 400, not a 500 (core.wagtail_fixes).
     "core.wagtail_fixes.MissingFormFieldMiddleware",
-    # Stores anonymous visitors' pages after rendering (core.page_cache); innermost, so the
+    # Stores anonymous visitors' pages after rendering (cms.page_cache); innermost, so the
     # security headers above are added fresh to every response, cached or not.
-    "core.page_cache.PageCacheMiddleware",
+    "cms.page_cache.PageCacheMiddleware",
     # Last, as django-axes requires, so it sees the response of every view it guards.
     "axes.middleware.AxesMiddleware",
 ]
 
-# Overridable only so `manage.py bench_http` can add its hello-world baseline view.
-ROOT_URLCONF = env.str("ROOT_URLCONF", default="config.urls")
+# Fixed: `manage.py bench_http` serves its hello-world baseline through its own settings module
+# (bench.http_settings), so no environment variable can rewire production's URLs.
+ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -223,9 +224,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache ------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# One cache for every process: the web server and the Celery worker of `make run` share it, so
+# an invalidation one makes (a scheduled publish in the worker, say) reaches the other. The
+# default needs no server: files under var/cache (a page-cache hit costs about 0.7 ms more
+# than local memory, which no other process could see; README, "Page caching"). Production
+# sets CACHE_URL=redis://...; tests use local memory (config.settings.test).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 # Anonymous visitors' pages are cached this long at most; publishing invalidates them at once
-# (core.page_cache). 0 turns page caching off.
+# (cms.page_cache). 0 turns page caching off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # --- Celery ------------------------------------------------------------

@@ -3,9 +3,13 @@
 import secrets
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env, env_bool
+from .base import INSTALLED_APPS, VAR_DIR, env, env_bool
 
 DEBUG = env_bool("DEBUG", True)
+
+# Development only: demo data (`manage.py seed_demo`, with its published password) and the
+# benchmarks (`make bench`, which use django.test). Production never installs or imports them.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo", "bench"]
 
 
 def _development_secret_key() -> str:

@@ -1,6 +1,10 @@
 """Tests: only overrides. DATABASE_URL / CELERY_BROKER_URL still choose PostgreSQL / Redis."""
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
+
+# The development-only apps the tests exercise (production installs neither).
+INSTALLED_APPS = [*INSTALLED_APPS, "demo", "bench"]
 
 SECRET_KEY = "tests-only-not-secret"  # noqa: S105
 DEBUG = False

@@ -21,8 +21,8 @@ BUDGETS = "NHS budgets and financial management for clinicians"
 def demo_content(live_url):
     """The demo programme, modules and resources, seeded before Playwright starts (see the
     conftest's docstring on why the database comes first)."""
-    from cms.demo_content import seed_content
-    from core.demo import SeedRun
+    from demo.content import seed_content
+    from demo.run import SeedRun
 
     seed_content(SeedRun())
     return live_url

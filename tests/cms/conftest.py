@@ -16,7 +16,7 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def render_every_request(settings):
     """These tests are about what pages render and the queries rendering makes; a page
-    served from the anonymous page cache (core.page_cache, tested on its own) would hide
+    served from the anonymous page cache (cms.page_cache, tested on its own) would hide
     both, and its invalidation waits for a commit that a test transaction never makes."""
     settings.PAGE_CACHE_SECONDS = 0
 

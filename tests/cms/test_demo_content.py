@@ -4,9 +4,9 @@ library; valid by the same rules an editor's content must pass, and idempotent."
 import pytest
 from wagtail.models import PageViewRestriction
 
-from cms import demo_content
 from cms.models import ModulePage, ModuleRelatedLink, ProgrammePage, ResourcePage
-from core.demo import SeedRun
+from demo import content as demo_content
+from demo.run import SeedRun
 
 pytestmark = pytest.mark.django_db
 

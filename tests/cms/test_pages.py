@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from cms import selectors
-from core import page_cache
+from cms import page_cache, selectors
 from tests.factories import (
     ModulePageFactory,
     ModuleProgressFactory,
@@ -101,7 +100,9 @@ def test_programme_lists_cohorts_from_the_hook_with_an_enrol_button(client, prog
         enrol_url="/learn/enrol/1/",
         places_left=4,
     )
-    monkeypatch.setattr(selectors, "open_cohorts_for_programme", lambda programme: [cohort])
+    monkeypatch.setattr(
+        selectors, "open_cohorts_for_programme", lambda programme, **kwargs: [cohort]
+    )
     section = soup(client.get(programme.url)).find(id="cohorts")
     assert section.find("h3").text == "Wyvern Valley, spring 2027"
     assert "4 places left" in section.text
@@ -277,7 +278,7 @@ def test_programme_and_module_pages_make_the_same_queries_for_6_or_30_modules(
     django_capture_on_commit_callbacks,
 ):
     def published():
-        # What publishing does once its transaction commits (core.page_cache): data shared
+        # What publishing does once its transaction commits (cms.page_cache): data shared
         # between anonymous visitors (navigation, listings) is computed afresh.
         with django_capture_on_commit_callbacks(execute=True):
             page_cache.invalidate()
@@ -311,7 +312,7 @@ def test_programme_and_module_pages_make_the_same_queries_for_6_or_30_modules(
     # routing starts from it), the rest of the URL in one query and the specific page
     # (HomePage.route); its view-restriction check (2); the module list (one query,
     # restrictions applied in it); the main navigation. The site comes from the cache
-    # (core.sites), the breadcrumbs from the routing.
+    # (cms.sites), the breadcrumbs from the routing.
     assert few["programme"] <= (13 if signed_in else 7)
     # Module page, first visit (9 anonymous): as the programme page but for the module list,
     # its siblings (for "Module 11 of 30" and the pager), related modules, topics and

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import audit
-from audit.personal_data import export_audit_events
 from privacy import registry
+from privacy.audit_data import export_audit_events
 from privacy.people_data import export_profile, export_roles
 from tests.factories import ClinicianFactory
 

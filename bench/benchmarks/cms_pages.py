@@ -4,13 +4,13 @@ number of queries a page makes does not grow with the number of modules.
 
 Each is its own benchmark (not one with labels) so the table's names stay single words, as
 the bench command's own tests read them; none is named "home", which `--filter home` means
-for core's benchmark.
+for the site's own benchmark (bench.benchmarks.site).
 """
 
 import logging
 from contextlib import contextmanager
 
-from core.bench import benchmark
+from bench.runner import benchmark
 
 EXTRA_MODULE_TITLE = "Leading together in practice, part {n}"
 
@@ -37,9 +37,9 @@ def _programme_with(module_count: int):
 
 
 def _build_programme(module_count: int):
-    from cms.demo_content import MODULES, seed_content
     from cms.models import LeadershipDimension, ModulePage, ProgrammePage, Topic
-    from core.demo import SeedRun
+    from demo.content import MODULES, seed_content
+    from demo.run import SeedRun
 
     seed_content(SeedRun())
     programme = ProgrammePage.objects.get(slug="leading-together")
@@ -66,7 +66,7 @@ def _build_programme(module_count: int):
 
 @contextmanager
 def _rendered():
-    """Time rendering, not the anonymous page cache (core.page_cache), which would otherwise
+    """Time rendering, not the anonymous page cache (cms.page_cache), which would otherwise
     answer every request after the first with no queries at all."""
     from django.test import override_settings
 

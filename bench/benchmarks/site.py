@@ -1,6 +1,6 @@
-"""Core benchmarks: the public home page and the health check load balancers poll."""
+"""Site-wide benchmarks: the public home page and the health check load balancers poll."""
 
-from core.bench import benchmark
+from bench.runner import benchmark
 
 
 def _is_home_page(response):
@@ -21,7 +21,7 @@ def home_page(ctx):
 
 @benchmark("home-cached", group="pages")
 def home_page_cached(ctx):
-    """The home page from the anonymous page cache (core.page_cache): no routing, no queries."""
+    """The home page from the anonymous page cache (cms.page_cache): no routing, no queries."""
     ctx.measure_request(ctx.client(), "/", check=_is_home_page)
 
 

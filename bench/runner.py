@@ -1,8 +1,9 @@
 """Benchmark registry and runner behind `make bench` (`manage.py bench`).
 
-Write a benchmark in any app's ``benchmarks.py``; the command imports every such module::
+Write a benchmark in a module of ``bench/benchmarks/`` (imported by that package, which the
+command finds with ``autodiscover_modules("benchmarks")``)::
 
-    from core.bench import benchmark
+    from bench.runner import benchmark
 
     @benchmark("programme-page", group="cms")
     def programme_page(ctx):

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: load the demo data (core.demo) that `make run` gives a newcomer."""
+"""`manage.py seed_demo`: load the demo data (demo.seed) that `make run` gives a newcomer."""
 
 import logging
 import time
@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core import demo
+from demo import seed as demo
+from demo.run import DEMO_PASSWORD, SeedError
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to seed: DEBUG is off, so this may be production. seed_demo creates "
-                f"accounts with a known, published password ({demo.DEMO_PASSWORD!r}) and must "
+                f"accounts with a known, published password ({DEMO_PASSWORD!r}) and must "
                 "not run against production data. Pass --force if this database is a "
                 "throwaway one."
             )
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         try:
             with _quiet("django_tasks"):
                 run = demo.seed()
-        except demo.SeedError as error:
+        except SeedError as error:
             raise CommandError(str(error)) from error
         elapsed = time.perf_counter() - started
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import autodiscover_modules
 
-from core import bench
+from bench import runner as bench
 
 
 class Command(BaseCommand):

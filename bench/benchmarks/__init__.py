@@ -1,0 +1,8 @@
+"""Every benchmark `manage.py bench` runs, one module per part of the site. Found by
+``autodiscover_modules("benchmarks")``, which imports this package (bench is an installed app).
+
+Benchmarks live here rather than in each app's own benchmarks.py because an app that imported
+bench would make production import django.test.
+"""
+
+from . import cache, cms_pages, site  # noqa: F401  (registers their benchmarks)

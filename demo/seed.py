@@ -1,0 +1,55 @@
+"""The demo's steps, in order, and the run that loads them (`manage.py seed_demo`).
+
+See demo.run for the rules every step keeps. Later issues append theirs (programmes,
+cohorts, attendance, ...) to STEPS, each from a module of its own.
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from .content import seed_content
+from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
+from .people import seed_people
+from .role_history import seed_role_history
+from .run import DEMO_PASSWORD, SeedRun
+from .trusts import seed_board_snapshots, seed_trusts
+
+STEPS: list[Callable[[SeedRun], None]] = [
+    seed_trusts,
+    seed_board_snapshots,
+    seed_people,
+    seed_demo_logins,
+    seed_account_security,
+    seed_role_history,
+    # The Leading Together programme, its modules and the resource library (demo.content).
+    seed_content,
+]
+
+
+def seed() -> SeedRun:
+    """Run every step in one transaction: the demo is loaded whole or not at all."""
+    run = SeedRun()
+    with transaction.atomic():
+        for step in STEPS:
+            step(run)
+    return run
+
+
+def login_table(run: SeedRun) -> str:
+    """The demo logins as a table for the console, with the shared password."""
+    rows = [("Email", "Role", "Trust")]
+    for login, user in run.logins:
+        rows.append((user.email, login.role_label, user.trust.name if user.trust else "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows.insert(1, tuple("-" * width for width in widths))
+    lines = [
+        ("  " + "  ".join(c.ljust(width) for c, width in zip(row, widths, strict=True))).rstrip()
+        for row in rows
+    ]
+    heading = f"Demo logins (the password of each, unless since changed: {DEMO_PASSWORD})"
+    footer = (
+        "Staff roles need a two-factor code: run `.venv/bin/python manage.py demo_totp_code`, "
+        f"or add the secret {DEMO_TOTP_SECRET} to an authenticator app."
+    )
+    return "\n".join([heading, *lines, footer])
