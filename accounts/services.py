@@ -97,7 +97,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_link(invitation: Invitation) -> str:
     path = reverse("accounts:invitation_accept", args=[invitation_token(invitation)])
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return f"{settings.BASE_URL}{path}"
 
 
 class InvitationInvalid(Exception):

@@ -139,6 +139,7 @@ class Command(BaseCommand):
             # and a per-worker cache do (the cached mode then warms each worker's own cache).
             "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or "filesystem://",
             "CACHE_URL": os.environ.get("CACHE_URL") or "locmemcache://",
+            "BASE_URL": os.environ.get("BASE_URL") or "http://127.0.0.1:8000",  # no email sent
             "STATIC_ROOT": str(tmp / "static"),
             "MEDIA_ROOT": str(tmp / "media"),
             "LOG_LEVEL": "WARNING",
