@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from cms import views as cms_views
+from core import ids as core_ids
 from core import sites as core_sites
 from core import views as core_views
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("admin/login/", account_views.admin_login_redirect),
     path("admin/password_reset/", account_views.admin_password_reset_redirect),
     path("_util/login/", account_views.admin_login_redirect),  # restricted pages' sign-in
+    # Wagtail's bulk actions (every model's) with their ?id= values checked first (core.ids).
+    path("admin/bulk/<str:app_label>/<str:model_name>/<str:action>/", core_ids.bulk_action),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             sites,  # noqa: F401  (forgets remembered sites when one changes)
         )
+        from .ids import bound_integer_urls
+
+        bound_integer_urls()  # an <int:> beyond any database id is a 404, not a crash
