@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             sites,  # noqa: F401  (forgets remembered sites when one changes)
         )
-        from .ids import bound_integer_urls
+        from .ids import bound_integer_urls, guard_integer_in_lookups
 
         bound_integer_urls()  # an <int:> beyond any database id is a 404, not a crash
+        guard_integer_in_lookups()  # pk__in=[a number beyond any id] matches nothing

@@ -7,19 +7,23 @@ Three ways junk reached the database as an id and crashed it:
   catches for plain integer lookups but not for `pk__in=` or for the pk of a page model (a
   one-to-one link to Page), so `/learn/modules/<25 digits>/progress/` crashed;
 - PostgreSQL's integer columns are narrower still (Wagtail's Page ids are 32-bit).
-`database_id` answers "is this text an id this model could have?" in one place; the URL
-converter and the bulk-action view below use it, and so can any view reading an id from a
-query string.
+`database_id` answers "is this text an id this model could have?" in one place. Below it:
+the `<int:>` URL converter bounded to 64 bits; `refuse_malformed_ids`, which config.urls puts
+round every admin view, so path and `?id=` ids of every model (bulk actions, choosers, the
+admin API, generic views) are checked before a view looks them up; and an `in` lookup that
+ignores numbers an integer column cannot hold, as Django's own `exact` already does.
 """
 
 import re
+from functools import wraps
 
 from django.apps import apps
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
+from django.db.models.lookups import In
 from django.http import Http404
 from django.urls import converters
-from django.views.decorators.cache import never_cache
 
 # No database Tandem runs on stores a larger integer (PostgreSQL's bigint, SQLite's INTEGER).
 LARGEST_ID = 2**63 - 1
@@ -82,30 +86,82 @@ def bound_integer_urls() -> None:
     converters.IntConverter.to_python = _bounded_int
 
 
-@never_cache
-def bulk_action(request, app_label, model_name, action):
-    """Wagtail's bulk-action dispatcher (every model: pages, snippets, images, documents,
-    users), with its ids checked first. Wagtail passes `?id=` values to `pk__in=` as they come,
-    and `?childOf=` to a parent lookup, so junk there was a 500 for anyone, superusers too."""
-    from wagtail.admin.auth import require_admin_access
-    from wagtail.admin.views.bulk_action import index
-
-    return require_admin_access(_checked_bulk_action(index))(
-        request, app_label=app_label, model_name=model_name, action=action
-    )
-
-
-def _checked_bulk_action(index):
-    def view(request, app_label, model_name, action):
+def _model(candidate):
+    if isinstance(candidate, str):
         try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            raise Http404 from None
-        ids = request.GET.getlist("id")
-        if any(value != "all" and database_id(model, value) is None for value in ids):
-            raise Http404("Not an id of this kind of item.")
+            candidate = apps.get_model(candidate)
+        except (LookupError, ValueError):
+            return None
+    if isinstance(candidate, type) and issubclass(candidate, models.Model):
+        return candidate
+    return None
+
+
+def _view_model(view):
+    """The model a (Wagtail) admin view works on, if it says: a generic or chooser view's
+    `model`, a DRF viewset's (the admin API's) `model`."""
+    initkwargs = getattr(view, "view_initkwargs", None) or getattr(view, "initkwargs", None) or {}
+    view_class = getattr(view, "view_class", None) or getattr(view, "cls", None)
+    model = _model(initkwargs.get("model") or getattr(view_class, "model", None))
+    if model is None and getattr(view_class, "__module__", "") == "wagtail.admin.views.chooser":
+        model = _model("wagtailcore.Page")  # the page chooser's views choose pages, unnamed
+    return model
+
+
+def refuse_malformed_ids(view):
+    """Wrap an admin view so that ids it would look up are checked first; a malformed one is
+    404. Applied to every admin URL (config.urls), Wagtail's and those apps register, so a
+    view added later is covered. What counts as an id:
+    - the `pk` / `object_id` in the path of a view that has a model (generic, snippet and
+      chooser views pass it to `get_object_or_404(pk=...)`, a 500 for `abc` before);
+    - each `?id=` of such a view, or of the bulk-action dispatcher whose path names the model
+      (bulk actions, choosers' "chosen-multiple" and the admin API's `find` put them in
+      `pk__in=` or `get(id=)` as they come);
+    - `?childOf=`, the parent page or collection of a bulk action;
+    and no path parameter may hold a NUL (PostgreSQL refuses it in text: a 500)."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if any(isinstance(value, str) and "\x00" in value for value in kwargs.values()):
+            raise Http404("Not a valid address.")
+        model = _view_model(view)
+        if model is None and "app_label" in kwargs and "model_name" in kwargs:
+            try:
+                model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
+            except LookupError:
+                model = None  # the view answers 404 for a model that does not exist
+        if model is not None:
+            for name in ("pk", "object_id"):
+                if name in kwargs and database_id(model, unquote(str(kwargs[name]))) is None:
+                    raise Http404("Not an id of this kind of item.")
+            ids = request.GET.getlist("id")
+            if any(value != "all" and database_id(model, value) is None for value in ids):
+                raise Http404("Not an id of this kind of item.")
         if "childOf" in request.GET and integer_id(request.GET["childOf"]) is None:
             raise Http404("Not a parent page or collection id.")
-        return index(request, app_label, model_name, action)
+        return view(request, *args, **kwargs)
 
-    return view
+    return checked
+
+
+class IntegerFieldIn(In):
+    """`in` on an integer column, ignoring numbers the column cannot hold. Django guards
+    `exact`, `gt`, `lt` and the rest this way (IntegerFieldOverflow), but not `in`, so on SQLite
+    `pk__in=[10**24]` (a chooser's "chosen-multiple", a filter's multiple choice) raised
+    OverflowError. PostgreSQL answered "no such row"; now both do."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            internal_type = self.lhs.output_field.get_internal_type()
+            low, high = connection.ops.integer_field_range(internal_type)
+            self.rhs = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int)
+                or ((low is None or value >= low) and (high is None or value <= high))
+            ]
+        return super().process_rhs(compiler, connection)
+
+
+def guard_integer_in_lookups() -> None:
+    models.IntegerField.register_lookup(IntegerFieldIn)

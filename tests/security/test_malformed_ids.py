@@ -101,3 +101,30 @@ def test_anonymous_bulk_action_is_sent_to_sign_in():
 def test_wagtail_admin_int_urls_beyond_any_id_are_404(root_client):
     for path in (f"/admin/pages/{HUGE}/edit/", f"/admin/pages/{HUGE}/", f"/admin/images/{HUGE}/"):
         assert root_client.get(path).status_code == 404, path
+
+
+# Found by tests/security/test_fuzz_admin.py: Wagtail's generic, chooser and API views looked
+# up junk ids as they came.
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/snippets/choose/cms/topic/chosen/abc/",
+        "/admin/images/chooser/chosen/x/",
+        "/admin/documents/chooser/chosen/%00/",
+        "/admin/snippets/cms/topic/edit/abc/",
+        "/admin/choose-page/chosen-multiple/?id=y",
+        "/admin/images/chooser/chosen-multiple/?id='",
+        f"/admin/snippets/choose/cms/topic/chosen-multiple/?id={HUGE}",
+        "/admin/api/main/pages/find/?id=abc",
+    ],
+)
+def test_views_that_look_up_an_id_answer_404_to_junk(root_client, path):
+    assert root_client.get(path).status_code == 404
+
+
+def test_a_multiple_choice_filter_with_a_number_beyond_any_id_matches_nothing(root_client):
+    response = root_client.get("/admin/forms/results/", {"owner": "-" + HUGE})
+    assert response.status_code == 200
+    from people.models import User
+
+    assert list(User.objects.filter(pk__in=[10**24, -(10**24)])) == []
