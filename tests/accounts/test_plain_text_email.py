@@ -108,3 +108,18 @@ def test_a_password_reset_for_an_unknown_address(client):
     )
     [message] = mail.outbox
     assert_plain_and_public(message, name="nobody@northshire.nhs.uk")
+
+
+def test_every_plain_text_template_turns_html_escaping_off():
+    """A new plain-text email template must not escape either: it turns autoescape off, or
+    extends a plain-text template that does."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    templates = sorted(root.rglob("*.txt"))
+    assert len(templates) >= 2
+    for path in templates:
+        text = path.read_text()
+        assert "{% autoescape off %}" in text or re.search(r"{% extends ['\"][^'\"]+\.txt", text), (
+            path
+        )
