@@ -1,5 +1,16 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
+
+
+def public_url(url: str) -> str:
+    """`url` (absolute, or a path) on Tandem's public address, settings.BASE_URL, whatever
+    host name the request that triggered it came in on."""
+    scheme, netloc, *_ = urlsplit(settings.BASE_URL)
+    return urlunsplit((scheme, netloc, *urlsplit(url)[2:]))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,6 +33,23 @@ class AccountAdapter(DefaultAccountAdapter):
         return self._profile_first(
             self.request, super().get_email_verification_redirect_url(email_address)
         )
+
+    def send_mail(self, template_prefix, email, context):
+        """Every allauth email goes through here: confirmation, password reset, unknown
+        account, account already exists, notifications. allauth builds their links from the
+        request's host (or a Site); ours start with BASE_URL, and sign as Tandem."""
+        context = {
+            **context,
+            **{
+                key: public_url(value)
+                for key, value in context.items()
+                if key.endswith("_url") and isinstance(value, str)
+            },
+            "current_site": SimpleNamespace(
+                name=settings.WAGTAIL_SITE_NAME, domain=urlsplit(settings.BASE_URL).netloc
+            ),
+        }
+        return super().send_mail(template_prefix, email, context)
 
     def save_user(self, request, user, form, commit=True):
         # The sign-up form resolved the trust from the email's registered domain.

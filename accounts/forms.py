@@ -9,7 +9,7 @@ from people.models import (
     User,
 )
 
-from .services import SignupRefused, signup_trust
+from .services import MAX_INVITEE_FILE_BYTES, SignupRefused, signup_trust
 
 
 class SignupDetailsForm(forms.Form):
@@ -126,7 +126,7 @@ class InviteeUploadForm(forms.Form):
     )
     trust = forms.ModelChoiceField(queryset=Trust.objects.none())
 
-    MAX_BYTES = 2 * 1024 * 1024
+    MAX_BYTES = MAX_INVITEE_FILE_BYTES  # checked before the file is opened
 
     def __init__(self, *args, trusts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,5 @@
 """Account writes: sign-up's trust, invitations, sessions. Each is one transaction."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import import_module
@@ -13,6 +11,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,7 +97,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_link(invitation: Invitation) -> str:
     path = reverse("accounts:invitation_accept", args=[invitation_token(invitation)])
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return f"{settings.BASE_URL}{path}"
 
 
 class InvitationInvalid(Exception):
@@ -185,6 +184,14 @@ def invitation_accept(
 # --- bulk invitations from CSV / XLSX ---------------------------------------------------------
 
 INVITEE_COLUMNS = ("email", "first_name", "last_name")
+MAX_INVITEE_ROWS = 2000
+MAX_INVITEE_FILE_BYTES = 2 * 1024 * 1024
+# Blank rows among or after the people are skipped (spreadsheets keep them), up to this many.
+MAX_INVITEE_BLANK_ROWS = 1000
+# Columns read from each row, and the longest cell accepted: far beyond any real invitee
+# (an email address is at most 254 characters), and a bound on what one row can cost.
+MAX_INVITEE_COLUMNS = 50
+MAX_INVITEE_CELL_CHARACTERS = 1000
 
 
 @dataclass
@@ -210,88 +217,185 @@ class InviteeCheck:
         return not self.file_errors and not self.bad_rows and bool(self.rows)
 
 
-MAX_INVITEE_ROWS = 2000
+def _invitee_rows(uploaded) -> list[InviteeRow]:
+    """The people in the file, read row by row; stops (TableRefused) at the first limit."""
+    from .spreadsheets import TableRefused, table_rows
+
+    most_rows = 1 + MAX_INVITEE_ROWS + MAX_INVITEE_BLANK_ROWS
+    table = table_rows(
+        uploaded,
+        max_rows=most_rows + 1,  # one more than allowed, to know there are too many
+        max_columns=MAX_INVITEE_COLUMNS,
+        max_cell_characters=MAX_INVITEE_CELL_CHARACTERS,
+    )
+    index, rows = None, []
+    for number, cells in table:
+        if index is None:
+            header = [cell.strip().lower().replace(" ", "_") for cell in cells]
+            missing = [column for column in INVITEE_COLUMNS if column not in header]
+            if missing:
+                raise TableRefused(
+                    f"The first row must name the columns; missing: {', '.join(missing)}."
+                )
+            index = {column: header.index(column) for column in INVITEE_COLUMNS}
+            continue
+        if number > most_rows:
+            raise TableRefused(
+                f"The file has more than {most_rows} rows, counting blank ones. Upload at most "
+                f"{MAX_INVITEE_ROWS} people at a time, without blank rows between them."
+            )
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines at the end of a spreadsheet are not mistakes
+        if len(rows) == MAX_INVITEE_ROWS:
+            raise TableRefused(f"Upload at most {MAX_INVITEE_ROWS} people at a time.")
+
+        def cell(column, cells=cells, index=index):
+            position = index[column]
+            return (cells[position] if position < len(cells) else "").strip()
+
+        rows.append(
+            InviteeRow(number, cell("email").lower(), cell("first_name"), cell("last_name"))
+        )
+    if index is None:
+        raise TableRefused("The file is empty.")
+    if not rows:
+        raise TableRefused("The file has a header but no people.")
+    return rows
 
 
-def _read_table(uploaded) -> list[list[str]]:
-    name = (uploaded.name or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _field_problems(error: ValidationError) -> list[str]:
+    """Model validation errors as sentences a person fixing a spreadsheet can act on."""
+    labels = {"email": "email address", "first_name": "first name", "last_name": "last name"}
+    problems = []
+    for name, errors in error.error_dict.items():
+        label = labels.get(name, name.replace("_", " "))
+        for item in errors:
+            if name == "email" and item.code in ("invalid", "blank"):
+                continue  # already said, in the words invitation_problems uses
+            if item.code is None:
+                problems.extend(item.messages)  # our own refusals are sentences already
+            elif item.code == "max_length":
+                params = item.params or {}
+                problems.append(
+                    f"The {label} is too long: at most {params.get('limit_value')} characters "
+                    f"(it has {params.get('show_value')})."
+                )
+            else:
+                problems.extend(f"{label[0].upper()}{label[1:]}: {m}" for m in item.messages)
+    return problems
 
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        return [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
-    if name.endswith(".csv"):
-        text = uploaded.read().decode("utf-8-sig")
-        return list(csv.reader(io.StringIO(text)))
-    raise ValidationError("Upload a .csv or .xlsx file.")
+
+def _email_refusals(emails: set[str]) -> dict[str, str]:
+    """The refusals invitation_problems gives, for a whole file in two queries rather than
+    two per row."""
+    refusals = {}
+    pending = (
+        Invitation.objects.pending()
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list("email_lower", flat=True)
+    )
+    refusals.update(dict.fromkeys(pending, "This person already has an invitation waiting."))
+    accounts = (
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list("email_lower", flat=True)
+    )
+    refusals.update(dict.fromkeys(accounts, "This person already has a Tandem account."))
+    return refusals
 
 
 def invitees_check(uploaded) -> InviteeCheck:
-    """Check every row and say what is wrong with each; changes nothing."""
+    """Check every row and say what is wrong with each; changes nothing.
+
+    Each row is validated exactly as the import will save it (the Invitation's own
+    full_clean), so a row that passes the check cannot fail the import.
+    """
+    from .spreadsheets import TableRefused
+
+    if uploaded.size is not None and uploaded.size > MAX_INVITEE_FILE_BYTES:
+        return InviteeCheck(
+            rows=[], file_errors=["The file is larger than 2 MB. Split it into smaller files."]
+        )
     try:
-        table = _read_table(uploaded)
-    except ValidationError as error:
-        return InviteeCheck(rows=[], file_errors=error.messages)
+        rows = _invitee_rows(uploaded)
+    except TableRefused as refusal:
+        return InviteeCheck(rows=[], file_errors=[refusal.message])
     except Exception:  # noqa: BLE001 - a corrupt file is the uploader's problem to fix, not a 500
         return InviteeCheck(
             rows=[], file_errors=["The file could not be read. Save it as CSV or XLSX."]
         )
-    if not table:
-        return InviteeCheck(rows=[], file_errors=["The file is empty."])
-    header = [cell.strip().lower().replace(" ", "_") for cell in table[0]]
-    missing = [column for column in INVITEE_COLUMNS if column not in header]
-    if missing:
-        return InviteeCheck(
-            rows=[],
-            file_errors=[f"The first row must name the columns; missing: {', '.join(missing)}."],
-        )
-    if len(table) - 1 > MAX_INVITEE_ROWS:
-        return InviteeCheck(
-            rows=[], file_errors=[f"Upload at most {MAX_INVITEE_ROWS} people at a time."]
-        )
-    index = {column: header.index(column) for column in INVITEE_COLUMNS}
-    rows, seen = [], {}
-    for number, cells in enumerate(table[1:], start=2):
-        if not any((cell or "").strip() for cell in cells):
-            continue  # blank lines at the end of a spreadsheet are not mistakes
-
-        def cell(column, cells=cells):
-            position = index[column]
-            return (cells[position] if position < len(cells) else "").strip()
-
-        row = InviteeRow(number, cell("email").lower(), cell("first_name"), cell("last_name"))
+    refusals = _email_refusals({row.email for row in rows if row.email})
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    seen = {}
+    for row in rows:
         if not row.email:
             row.errors.append("The email address is missing.")
         else:
-            row.errors.extend(invitation_problems(row.email))
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                row.errors.append("This is not a valid email address.")
+            else:
+                if row.email in refusals:
+                    row.errors.append(refusals[row.email])
             if row.email in seen:
                 row.errors.append(f"The same email address is also on row {seen[row.email]}.")
             seen.setdefault(row.email, row.number)
         if not row.first_name or not row.last_name:
             row.errors.append("First and last name are both needed.")
-        rows.append(row)
-    if not rows:
-        return InviteeCheck(rows=[], file_errors=["The file has a header but no people."])
-    return InviteeCheck(rows=rows)
-
-
-@transaction.atomic
-def invitees_import(*, uploaded, trust: Trust, invited_by) -> tuple[InviteeCheck, list[Invitation]]:
-    """Import every row, or none: checks again, and creates nothing unless all rows are good."""
-    check = invitees_check(uploaded)
-    if not check.ok:
-        return check, []
-    invitations = [
-        invitation_create(
+        invitation = Invitation(
             email=row.email,
             first_name=row.first_name,
             last_name=row.last_name,
-            trust=trust,
-            invited_by=invited_by,
+            expires_at=expires_at,
         )
-        for row in check.rows
-    ]
+        try:
+            # The trust and inviter are the same for every row and chosen in the form.
+            invitation.full_clean(
+                exclude=["trust", "invited_by", "accepted_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            row.errors.extend(
+                problem for problem in _field_problems(error) if problem not in row.errors
+            )
+    return InviteeCheck(rows=rows)
+
+
+class _ImportRefused(Exception):
+    pass
+
+
+def invitees_import(*, uploaded, trust: Trust, invited_by) -> tuple[InviteeCheck, list[Invitation]]:
+    """Import every row, or none: checks again, and creates nothing unless all rows are good.
+
+    Should a row still be refused when saved (someone invited the same person a moment ago),
+    everything is rolled back, no email is sent, and the row says why.
+    """
+    check = invitees_check(uploaded)
+    if not check.ok:
+        return check, []
+    invitations = []
+    try:
+        with transaction.atomic():
+            for row in check.rows:
+                try:
+                    invitations.append(
+                        invitation_create(
+                            email=row.email,
+                            first_name=row.first_name,
+                            last_name=row.last_name,
+                            trust=trust,
+                            invited_by=invited_by,
+                        )
+                    )
+                except ValidationError as error:
+                    row.errors.extend(
+                        _field_problems(error) if hasattr(error, "error_dict") else error.messages
+                    )
+                    raise _ImportRefused from error
+    except _ImportRefused:
+        return check, []
     return check, invitations

@@ -7,3 +7,7 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (records sign-ins, failures and sign-outs)
+        from .spreadsheet_exports import defuse_wagtail_spreadsheet_exports
+
+        # Every CSV/XLSX that leaves the system neutralises formulas, Wagtail's own included.
+        defuse_wagtail_spreadsheet_exports()

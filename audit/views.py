@@ -3,8 +3,8 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,12 +18,30 @@ from .csv_export import csv_line
 from .models import AuditAction, AuditEvent
 
 LOCAL_TIME_FORMAT = "%d %b %Y %H:%M:%S"
+# The largest id a database stores (PostgreSQL's bigint, SQLite's INTEGER; SQLite raises
+# OverflowError beyond it).
+LARGEST_ID = 2**63 - 1
+
+
+class PersonField(forms.CharField):
+    """An email address, a name, or a person id: digits only if they can be an id. ('²' is a
+    digit to str.isdigit() but not to int(); 25 digits are no one's id.)"""
+
+    def validate(self, value):
+        super().validate(value)
+        value = (value or "").strip()
+        if value.isdigit() and not (value.isascii() and int(value) <= LARGEST_ID):
+            raise ValidationError("A person id is a number of at most 19 digits, 0 to 9.")
+
+
+class PersonFilter(django_filters.CharFilter):
+    field_class = PersonField
 
 
 def _person_filter(prefix: str, value: str) -> dict:
     """A lookup for 'the person': an id (digits), an email address, or a name as recorded."""
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return {f"{prefix}_id": int(value)}
     if "@" in value:
         email = value.lower()
@@ -40,10 +58,10 @@ class AuditEventFilterSet(WagtailFilterSet):
     action = django_filters.ChoiceFilter(
         label="Action", choices=AuditAction.choices, widget=forms.RadioSelect, empty_label="All"
     )
-    actor = django_filters.CharFilter(
+    actor = PersonFilter(
         label="Who acted (email address, person id or full name)", method="filter_person"
     )
-    subject = django_filters.CharFilter(
+    subject = PersonFilter(
         label="Whose data (email address, person id or full name)", method="filter_person"
     )
 
@@ -190,7 +208,18 @@ def audit_log_export(request):
         ),
         request=request,
     )
-    queryset = filterset.qs  # invalid filters are ignored, as in the listing
+    if not filterset.is_valid():
+        # The listing shows the form's errors and ignores a bad filter; a download must not
+        # quietly export more than was asked for.
+        problems = "; ".join(
+            f"{filterset.form.fields[name].label if name in filterset.form.fields else name}: "
+            f"{' '.join(errors)}"
+            for name, errors in filterset.errors.items()
+        )
+        return HttpResponseBadRequest(
+            f"Nothing was exported: {problems}", content_type="text/plain; charset=utf-8"
+        )
+    queryset = filterset.qs
     # What was asked for, as typed (the date range arrives as created_at_from / _to).
     names = tuple(filterset.filters)
     filters = {k: v.strip() for k, v in request.GET.items() if k.startswith(names) and v.strip()}

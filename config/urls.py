@@ -4,10 +4,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from accounts import views as account_views
 from cms import sites as cms_sites
 from cms import views as cms_views
+from core import ids as core_ids
 from core import views as core_views
 
 urlpatterns = [
@@ -17,7 +19,12 @@ urlpatterns = [
     path("admin/login/", account_views.admin_login_redirect),
     path("admin/password_reset/", account_views.admin_password_reset_redirect),
     path("_util/login/", account_views.admin_login_redirect),  # restricted pages' sign-in
-    path("admin/", include(wagtailadmin_urls)),
+    # Every admin view (Wagtail's and those apps register) with its ids checked first:
+    # a malformed id is a 404, not a 500 (core.ids).
+    path(
+        "admin/",
+        include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, core_ids.refuse_malformed_ids)),
+    ),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # A person's own data: subject access (privacy/).

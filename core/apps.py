@@ -10,5 +10,8 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             wagtail_fixes,
         )
+        from .ids import bound_integer_urls, guard_integer_in_lookups
 
         wagtail_fixes.patch_url_or_absolute_path_field()
+        bound_integer_urls()  # an <int:> beyond any database id is a 404, not a crash
+        guard_integer_in_lookups()  # pk__in=[a number beyond any id] matches nothing

@@ -15,6 +15,7 @@ PRODUCTION_SERVICES = {
     "DATABASE_URL": "sqlite:////tmp/tandem-settings-test.sqlite3",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "BASE_URL": "https://tandem.example.nhs.uk",
 }
 
 

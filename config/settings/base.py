@@ -6,6 +6,7 @@ important lives only in one of them. Bad values raise at start-up rather than be
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -33,7 +34,36 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
+def env_base_url(name: str, default: str) -> str:
+    """Read a site address: http(s), a host (and port), no path. Refuses anything else;
+    unset or empty means the default."""
+    raw = env.str(name, default="") or default
+    try:
+        parts = urlsplit(raw.strip())
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be an http:// or https:// address with no path, such as "
+            f"https://tandem.example.nhs.uk, not {raw!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 DEBUG = env_bool("DEBUG", False)
+# Tandem's public address: every link in every email it sends starts with it (invitations,
+# allauth's confirmation and reset links through accounts.adapter, Wagtail's notifications
+# through WAGTAILADMIN_BASE_URL below). The default is what `make run` serves.
+BASE_URL = env_base_url("BASE_URL", f"http://127.0.0.1:{env.int('TANDEM_PORT', default=8000)}")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -294,7 +324,7 @@ WAGTAIL_SITE_NAME = "Tandem"
 # Participant-only pages (page view restrictions) send anonymous visitors to our sign-in, not
 # to Wagtail's own password form at /_util/login/.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+WAGTAILADMIN_BASE_URL = env_base_url("WAGTAILADMIN_BASE_URL", BASE_URL)
 WAGTAIL_I18N_ENABLED = False
 # The database backend uses SQLite's FTS5 locally and PostgreSQL's full-text search in
 # production. SEARCH_CONFIG is PostgreSQL's text search configuration: English stemming

@@ -15,8 +15,9 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     )
 
 # A deployment must say where its shared services are: silently falling back to a SQLite file,
-# the filesystem broker or a per-process cache would split state between web workers.
-for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"):
+# the filesystem broker or a per-process cache would split state between web workers. And
+# where it is: emailed links would otherwise point at 127.0.0.1.
+for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "BASE_URL"):
     if not env.str(_name, default=""):
         raise ImproperlyConfigured(
             f"{_name} must be set in production (see the configuration table in README.md)."

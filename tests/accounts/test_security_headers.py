@@ -124,6 +124,7 @@ def test_production_sends_hsts_secure_cookies_and_redirects_to_https(tmp_path):
         # Required in production; nothing in this probe connects to them.
         "CELERY_BROKER_URL": "filesystem://",
         "CACHE_URL": "locmemcache://",
+        "BASE_URL": "https://tandem.example.nhs.uk",
     }
     result = subprocess.run(
         [sys.executable, "-c", PRODUCTION_PROBE],

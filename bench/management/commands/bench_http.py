@@ -170,6 +170,7 @@ class Command(BaseCommand):
             # CACHE_URL to compare another, e.g. locmemcache:// or redis://127.0.0.1:6379/5).
             "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or "filesystem://",
             "CACHE_URL": os.environ.get("CACHE_URL") or f"filecache://{tmp / 'cache'}",
+            "BASE_URL": os.environ.get("BASE_URL") or "http://127.0.0.1:8000",  # no email sent
             "STATIC_ROOT": str(tmp / "static"),
             "MEDIA_ROOT": str(tmp / "media"),
             "LOG_LEVEL": "WARNING",
