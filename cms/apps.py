@@ -6,4 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from . import sites  # noqa: F401  (forgets remembered sites when one changes)
+        from . import (
+            permissions,  # noqa: F401  (progress and reflections are their owner's alone)
+            sites,  # noqa: F401  (forgets remembered sites when one changes)
+        )

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.models import ModulePage, ModuleProgress, ModuleReflection
+from people.permissions import visible
 
 
 @transaction.atomic
@@ -43,6 +44,6 @@ def module_reflection_add(*, person, module: ModulePage, text: str) -> ModuleRef
 def module_reflection_delete(*, person, reflection_id: int) -> ModuleReflection:
     """Delete one of ``person``'s own reflections. Someone else's raises DoesNotExist, exactly
     as a reflection that does not exist would, so ids reveal nothing."""
-    reflection = ModuleReflection.objects.select_for_update().get(pk=reflection_id, person=person)
+    reflection = visible(person, ModuleReflection).select_for_update().get(pk=reflection_id)
     reflection.delete()
     return reflection

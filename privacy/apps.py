@@ -11,3 +11,4 @@ class PrivacyConfig(AppConfig):
         # (see privacy.registry and privacy.retention); privacy imports none of them.
         autodiscover_modules("personal_data")
         autodiscover_modules("retention_policies")
+        from . import permissions  # noqa: F401  (a data copy is its owner's alone)

@@ -1,7 +1,21 @@
 """Who may erase whom."""
 
+from django.db.models import QuerySet
+
 from people.access import AccessRole, sees_others
-from people.permissions import people_visible_to
+from people.permissions import people_visible_to, register_scope
+
+from .models import SubjectAccessRequest
+
+
+def own_requests(user, queryset: QuerySet) -> QuerySet:
+    """A copy of someone's data is for them alone: not even a superuser downloads it."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(person_id=user.pk)
+
+
+register_scope(SubjectAccessRequest, own_requests)
 
 
 def holds_privileged_role(person) -> bool:

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 import audit
+from people.permissions import get_visible_or_404
 
 from . import registry, services
 from .models import SubjectAccessRequest, SubjectAccessStatus
@@ -20,10 +21,18 @@ RECENT_REQUESTS = 5
 def _own_request_or_404(request, public_id) -> SubjectAccessRequest:
     """The signed-in person's own request, or 404. Someone else's is refused with a 404 too
     (so its existence is not confirmed), and the attempt is audited."""
-    sar = SubjectAccessRequest.objects.select_related("person").filter(public_id=public_id).first()
-    if sar is None:
-        raise Http404
-    if sar.person_id != request.user.pk:
+    try:
+        return get_visible_or_404(
+            request.user, SubjectAccessRequest.objects.select_related("person"), public_id=public_id
+        )
+    except Http404:
+        sar = (
+            SubjectAccessRequest.objects.select_related("person")
+            .filter(public_id=public_id)
+            .first()
+        )
+        if sar is None:
+            raise
         audit.record(
             action=audit.Action.REFUSED,
             actor=request.user,
@@ -32,8 +41,7 @@ def _own_request_or_404(request, public_id) -> SubjectAccessRequest:
             subject=sar.person,
             detail={"view": "subject access download"},
         )
-        raise Http404
-    return sar
+        raise
 
 
 def _status_message(sar: SubjectAccessRequest) -> str:
