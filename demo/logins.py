@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 
-from people.access import REGION_SCOPED_ROLES, TRUST_SCOPED_ROLES
-from people.access import AccessRole as Role
+from people.access import REGION_SCOPED_ROLES, TRUST_SCOPED_ROLES, AccessRole
 from people.models import AccessGrant, ProfessionalGroup, Region, RegistrationBody, User
 from people.services import access_grant_create
 
@@ -18,7 +17,7 @@ G = ProfessionalGroup
 
 @dataclass(frozen=True)
 class DemoLogin:
-    role: Role | None  # None: the superuser
+    role: AccessRole | None  # None: the superuser
     person: PersonSpec
 
     @property
@@ -38,38 +37,38 @@ DEMO_LOGINS = (
         "Tandem platform administrator", "", "Tandem",
     ),
     _login(
-        "participant", Role.PARTICIPANT, "Priya", "Shah", FIRST_TRUST, G.MEDICAL,
+        "participant", AccessRole.PARTICIPANT, "Priya", "Shah", FIRST_TRUST, G.MEDICAL,
         "Specialty registrar", "ST4", "General surgery", RegistrationBody.GMC, "7240318",
     ),
     _login(
-        "editor", Role.EDITOR, "Eleanor", "Hughes", None, G.MANAGEMENT,
+        "editor", AccessRole.EDITOR, "Eleanor", "Hughes", None, G.MANAGEMENT,
         "Learning content editor", "Band 6", "Leadership and organisational development",
     ),
     _login(
-        "reviewer", Role.CONTENT_REVIEWER, "Marcus", "Bell", None, G.MANAGEMENT,
+        "reviewer", AccessRole.CONTENT_REVIEWER, "Marcus", "Bell", None, G.MANAGEMENT,
         "Head of leadership development", "Band 8b", "Leadership and organisational development",
     ),
     _login(
-        "admin", Role.PROGRAMME_ADMINISTRATOR, "Fatima", "Hussain", FIRST_TRUST, G.MANAGEMENT,
+        "admin", AccessRole.PROGRAMME_ADMINISTRATOR, "Fatima", "Hussain", FIRST_TRUST, G.MANAGEMENT,
         "Leadership programmes administrator", "Band 5",
         "Workforce and organisational development",
     ),
     _login(
-        "facilitator", Role.FACILITATOR, "Niamh", "Gallagher", FIRST_TRUST, G.NURSING_MIDWIFERY,
+        "facilitator", AccessRole.FACILITATOR, "Niamh", "Gallagher", FIRST_TRUST, G.NURSING_MIDWIFERY,
         "Practice development nurse", "Band 7", "Education and practice development",
         RegistrationBody.NMC, "04F2291E",
     ),
     _login(
-        "reporting-lead", Role.TRUST_REPORTING_LEAD, "David", "Okonkwo", FIRST_TRUST,
+        "reporting-lead", AccessRole.TRUST_REPORTING_LEAD, "David", "Okonkwo", FIRST_TRUST,
         G.MANAGEMENT, "Head of workforce information", "Band 8b",
         "Workforce and organisational development",
     ),
     _login(
-        "regional-lead", Role.REGIONAL_LEAD, "Catherine", "Barnes", None, G.MANAGEMENT,
+        "regional-lead", AccessRole.REGIONAL_LEAD, "Catherine", "Barnes", None, G.MANAGEMENT,
         "Regional leadership development lead", "Band 8c", "Regional workforce team",
     ),
     _login(
-        "national-lead", Role.NATIONAL_LEAD, "Ade", "Adeyemi", None, G.MANAGEMENT,
+        "national-lead", AccessRole.NATIONAL_LEAD, "Ade", "Adeyemi", None, G.MANAGEMENT,
         "National clinical leadership programme lead", "Band 9", "NHS England workforce team",
     ),
 )  # fmt: skip
@@ -80,8 +79,8 @@ REGIONAL_LEAD_REGION = "Y61"
 
 
 def seed_demo_logins(run: SeedRun) -> None:
-    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-    missing = set(Role.values) - set(groups)
+    groups = {group.name: group for group in Group.objects.filter(name__in=AccessRole.values)}
+    missing = set(AccessRole.values) - set(groups)
     if missing:
         raise SeedError(
             f"The role groups {sorted(missing)} are missing: run `manage.py migrate` first."
@@ -108,7 +107,7 @@ def seed_demo_logins(run: SeedRun) -> None:
         run.logins.append((login, user))
 
 
-def _grant(run: SeedRun, user: User, role: Role) -> None:
+def _grant(run: SeedRun, user: User, role: AccessRole) -> None:
     """The login's access grant, through the service (which puts them in the role's group and
     audits it); a rerun finds it held and changes nothing."""
     scope = {}

@@ -9,7 +9,7 @@ import os
 import pytest
 from django.db import connection
 
-from people.roles import Role
+from people.access import AccessRole
 from tests.factories import ClinicianFactory, TrustFactory, UserFactory
 
 
@@ -58,21 +58,21 @@ def trust_b(db):
 @pytest.fixture
 def participant(trust_a):
     return ClinicianFactory(
-        email="participant@northshire.nhs.uk", trust=trust_a, roles=[Role.PARTICIPANT]
+        email="participant@northshire.nhs.uk", trust=trust_a, roles=[AccessRole.PARTICIPANT]
     )
 
 
 @pytest.fixture
 def administrator(trust_a):
     return UserFactory(
-        email="admin@northshire.nhs.uk", trust=trust_a, roles=[Role.PROGRAMME_ADMINISTRATOR]
+        email="admin@northshire.nhs.uk", trust=trust_a, roles=[AccessRole.PROGRAMME_ADMINISTRATOR]
     )
 
 
 @pytest.fixture
 def other_trust_lead(trust_b):
     return UserFactory(
-        email="lead@southvale.nhs.uk", trust=trust_b, roles=[Role.TRUST_REPORTING_LEAD]
+        email="lead@southvale.nhs.uk", trust=trust_b, roles=[AccessRole.TRUST_REPORTING_LEAD]
     )
 
 

@@ -33,8 +33,8 @@ from wagtail.models import (
 
 from accounts.models import Invitation, UserSession
 from cms.models import ModuleProgress, ModuleReflection, Topic
+from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
-from people.roles import Role
 from privacy.models import SubjectAccessRequest
 from tests.factories import (
     BoardSnapshotFactory,
@@ -96,13 +96,13 @@ PUBLIC_PREFIXES = (
 
 PERSONAS = {
     # name: (roles, trust)
-    "participant A": ([Role.PARTICIPANT], "A"),
-    "facilitator A": ([Role.FACILITATOR], "A"),
-    "programme admin A": ([Role.PROGRAMME_ADMINISTRATOR], "A"),
-    "reporting lead A": ([Role.TRUST_REPORTING_LEAD], "A"),
-    "editor": ([Role.EDITOR], None),
-    "content reviewer": ([Role.CONTENT_REVIEWER], None),
-    "regional lead": ([Role.REGIONAL_LEAD], "A"),
+    "participant A": ([AccessRole.PARTICIPANT], "A"),
+    "facilitator A": ([AccessRole.FACILITATOR], "A"),
+    "programme admin A": ([AccessRole.PROGRAMME_ADMINISTRATOR], "A"),
+    "reporting lead A": ([AccessRole.TRUST_REPORTING_LEAD], "A"),
+    "editor": ([AccessRole.EDITOR], None),
+    "content reviewer": ([AccessRole.CONTENT_REVIEWER], None),
+    "regional lead": ([AccessRole.REGIONAL_LEAD], "A"),
 }
 
 # Which model a parameter's value identifies, by the parameter's name.
@@ -244,7 +244,7 @@ def world(db, trust_a, trust_b, superuser):
 
     sentinel = ClinicianFactory(email=SENTINEL_EMAIL, trust=trust_b, last_name="Sentinelson")
     other_admin = UserFactory(
-        email="admin.b@southvale.nhs.uk", trust=trust_b, roles=[Role.PROGRAMME_ADMINISTRATOR]
+        email="admin.b@southvale.nhs.uk", trust=trust_b, roles=[AccessRole.PROGRAMME_ADMINISTRATOR]
     )
     give_totp(other_admin)
     give_totp(superuser)
@@ -264,7 +264,7 @@ def world(db, trust_a, trust_b, superuser):
         ],
         Page: [module.pk],
         Revision: [module.save_revision().pk],
-        Group: [Group.objects.get(name=Role.PROGRAMME_ADMINISTRATOR).pk],
+        Group: [Group.objects.get(name=AccessRole.PROGRAMME_ADMINISTRATOR).pk],
         Site: [Site.objects.get(is_default_site=True).pk],
     }
     ModuleProgressFactory(person=sentinel, module=module)

@@ -4,6 +4,7 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
+from people.access import AccessRole
 from people.models import User
 from people.permissions import (
     get_visible_or_404,
@@ -11,7 +12,6 @@ from people.permissions import (
     role_appointments_visible_to,
     trusts_visible_to,
 )
-from people.roles import Role
 from tests.factories import (
     ClinicianFactory,
     RoleAppointmentFactory,
@@ -51,13 +51,13 @@ def test_a_role_group_without_a_grant_reaches_nobody_else(trust_a):
     from django.contrib.auth.models import Group
 
     orphan = UserFactory(trust=trust_a)
-    orphan.groups.add(Group.objects.get(name=Role.PROGRAMME_ADMINISTRATOR))
+    orphan.groups.add(Group.objects.get(name=AccessRole.PROGRAMME_ADMINISTRATOR))
     ClinicianFactory(trust=trust_a)
     assert list(people_visible_to(orphan)) == [orphan]
 
 
 def test_regional_lead_sees_all_trusts_but_no_individuals(trust_a, trust_b, participant):
-    regional = UserFactory(trust=trust_a, roles=[Role.REGIONAL_LEAD])
+    regional = UserFactory(trust=trust_a, roles=[AccessRole.REGIONAL_LEAD])
     assert set(trusts_visible_to(regional)) == {trust_a, trust_b}
     assert list(people_visible_to(regional)) == [regional]
 

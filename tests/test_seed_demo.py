@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from demo import logins, run, trusts
 from demo.people import generated_people
+from people.access import REGION_SCOPED_ROLES, STAFF_ROLES, TRUST_SCOPED_ROLES, AccessRole
 from people.models import (
     CLINICAL_GROUPS,
     BoardSnapshot,
@@ -18,7 +19,6 @@ from people.models import (
     Trust,
     User,
 )
-from people.roles import STAFF_ROLES, TRUST_SCOPED_ROLES, Role
 
 
 def seed_demo(*args):
@@ -80,12 +80,20 @@ def test_role_history_shows_clinicians_moving_into_leadership(seeded):
 
 
 def test_one_login_per_role_in_its_group(seeded):
-    for role in Role:
+    for role in AccessRole:
         user = User.objects.get(email=LOGIN_EMAILS[role])
         assert list(user.groups.values_list("name", flat=True)) == [role.value]
         assert not user.is_staff and not user.is_superuser  # admin access comes from the group
         first_trust = Trust.objects.get(ods_code=trusts.FIRST_TRUST)
-        if role in TRUST_SCOPED_ROLES or role == Role.PARTICIPANT:
+        grant = user.access_grants.get()  # one access grant, for its scope
+        assert grant.role == role
+        if role in TRUST_SCOPED_ROLES:
+            assert grant.trust == first_trust == user.trust
+        elif role in REGION_SCOPED_ROLES:
+            assert grant.region.code == "Y61"  # East of England: two of the three trusts
+        else:
+            assert grant.trust is None and grant.region is None
+        if role in (AccessRole.PARTICIPANT, AccessRole.FACILITATOR):
             assert user.trust == first_trust
         if role in STAFF_ROLES:
             assert user.has_perm("wagtailadmin.access_admin")
@@ -122,7 +130,7 @@ def test_running_twice_changes_nothing(seeded):
 
 
 def test_rerun_keeps_a_changed_password_and_restores_missing_rows(seeded):
-    participant = User.objects.get(email=LOGIN_EMAILS[Role.PARTICIPANT])
+    participant = User.objects.get(email=LOGIN_EMAILS[AccessRole.PARTICIPANT])
     participant.set_password("a-new-password-123")
     participant.save()
     Trust.objects.get(ods_code="RXZ3").board_snapshots.first().delete()
@@ -165,7 +173,7 @@ def test_runs_without_force_when_debug_is_on(db, settings):
 
 
 def test_explains_missing_role_groups(db):
-    Group.objects.filter(name=Role.FACILITATOR).delete()
+    Group.objects.filter(name=AccessRole.FACILITATOR).delete()
     with pytest.raises(CommandError, match="migrate"):
         seed_demo()
     assert not Trust.objects.exists()  # one transaction: nothing half-seeded

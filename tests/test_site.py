@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import override_settings
 
-from people.roles import STAFF_ROLES, Role
+from people.access import STAFF_ROLES, AccessRole
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_sitemap_lists_the_home_page(client):
 
 
 def test_every_role_has_its_group():
-    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in AccessRole}
 
 
 @pytest.mark.parametrize("role", sorted(STAFF_ROLES))
@@ -53,7 +53,7 @@ def test_staff_roles_can_reach_the_admin(role):
 
 
 def test_participants_cannot_reach_the_admin():
-    assert not Group.objects.get(name=Role.PARTICIPANT).permissions.exists()
+    assert not Group.objects.get(name=AccessRole.PARTICIPANT).permissions.exists()
 
 
 def test_admin_sign_in_works(client, administrator):

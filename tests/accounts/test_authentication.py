@@ -5,7 +5,7 @@ import time
 import pytest
 
 from accounts.models import UserSession
-from people.roles import STAFF_ROLES
+from people.access import STAFF_ROLES
 from tests.factories import DEFAULT_PASSWORD, UserFactory, give_totp
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ colleagues' accounts, two-factor by admin access, and guessing the two-factor co
 import pytest
 from django.contrib.auth.models import Permission
 
-from people.roles import Role
+from people.access import AccessRole
 from tests.factories import DEFAULT_PASSWORD, UserFactory, give_totp
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,9 @@ def admin_client(client, administrator):
     return client
 
 
-@pytest.mark.parametrize("role", [Role.PROGRAMME_ADMINISTRATOR, Role.TRUST_REPORTING_LEAD])
+@pytest.mark.parametrize(
+    "role", [AccessRole.PROGRAMME_ADMINISTRATOR, AccessRole.TRUST_REPORTING_LEAD]
+)
 def test_wagtail_users_admin_is_for_superusers_only(client, trust_a, participant, role):
     person = UserFactory(trust=trust_a, roles=[role])
     give_totp(person)
@@ -60,7 +62,7 @@ def test_inspect_page_never_shows_the_password_hash(admin_client, participant):
 
 
 def test_administrator_cannot_edit_or_delete_a_staff_colleague(admin_client, trust_a):
-    colleague = UserFactory(trust=trust_a, roles=[Role.TRUST_REPORTING_LEAD])
+    colleague = UserFactory(trust=trust_a, roles=[AccessRole.TRUST_REPORTING_LEAD])
     for path in (f"/admin/people/edit/{colleague.pk}/", f"/admin/people/delete/{colleague.pk}/"):
         assert admin_client.get(path).status_code == 404
     response = admin_client.post(

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from people.roles import Role
+from people.access import AccessRole
 from tests.factories import DEFAULT_PASSWORD, UserFactory, give_totp
 
 pytestmark = pytest.mark.browser
@@ -30,9 +30,9 @@ def test_programme_administrator_signs_in_to_admin(page, live_url):
         email="admin@northshire.nhs.uk",
         first_name="Priya",
         last_name="Shah",
-        roles=[Role.PROGRAMME_ADMINISTRATOR],
+        roles=[AccessRole.PROGRAMME_ADMINISTRATOR],
     )
-    assert admin.groups.filter(name=Role.PROGRAMME_ADMINISTRATOR).exists(), (
+    assert admin.groups.filter(name=AccessRole.PROGRAMME_ADMINISTRATOR).exists(), (
         "the role's group is missing: did a transactional test flush the migrations' data?"
     )
 

@@ -3,7 +3,7 @@ and the editorial personas (an editor, a content reviewer) who can reach the adm
 
 import pytest
 
-from people.roles import Role
+from people.access import AccessRole
 from tests.factories import (
     ModulePageFactory,
     ProgrammePageFactory,
@@ -54,12 +54,12 @@ def staff(role, email):
 
 @pytest.fixture
 def editor(db):
-    return staff(Role.EDITOR, "editor@tandem.example")
+    return staff(AccessRole.EDITOR, "editor@tandem.example")
 
 
 @pytest.fixture
 def reviewer(db):
-    return staff(Role.CONTENT_REVIEWER, "reviewer@tandem.example")
+    return staff(AccessRole.CONTENT_REVIEWER, "reviewer@tandem.example")
 
 
 @pytest.fixture
@@ -67,5 +67,5 @@ def other_participant(trust_a):
     from tests.factories import ClinicianFactory
 
     return ClinicianFactory(
-        email="second.participant@northshire.nhs.uk", trust=trust_a, roles=[Role.PARTICIPANT]
+        email="second.participant@northshire.nhs.uk", trust=trust_a, roles=[AccessRole.PARTICIPANT]
     )

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from people.roles import Role
+from people.access import AccessRole
 from tests.cms.test_workflow import edit
 from tests.factories import UserFactory, give_totp
 
@@ -20,7 +20,7 @@ def test_the_reviewers_email_names_them_and_the_page_as_typed(
 ):
     settings.BASE_URL = settings.WAGTAILADMIN_BASE_URL = PUBLIC
     reviewer = UserFactory(
-        email="darcy@tandem.example", first_name="D'Arcy & Zoë", roles=[Role.CONTENT_REVIEWER]
+        email="darcy@tandem.example", first_name="D'Arcy & Zoë", roles=[AccessRole.CONTENT_REVIEWER]
     )
     give_totp(reviewer)
     module = modules[0]

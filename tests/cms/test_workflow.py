@@ -14,7 +14,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from cms.models import ModulePage, Topic
 from cms.tasks import publish_scheduled_pages
-from people.roles import Role
+from people.access import AccessRole
 from tests.factories import ModulePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def module(modules):
 
 
 def test_editors_may_add_and_change_but_never_publish(home):
-    editors = Group.objects.get(name=Role.EDITOR)
+    editors = Group.objects.get(name=AccessRole.EDITOR)
     on_home = set(
         GroupPagePermission.objects.filter(group=editors, page=home).values_list(
             "permission__codename", flat=True
@@ -66,7 +66,7 @@ def test_editors_may_add_and_change_but_never_publish(home):
 
 
 def test_reviewers_may_add_change_and_publish(home):
-    reviewers = Group.objects.get(name=Role.CONTENT_REVIEWER)
+    reviewers = Group.objects.get(name=AccessRole.CONTENT_REVIEWER)
     on_home = set(
         GroupPagePermission.objects.filter(group=reviewers, page=home).values_list(
             "permission__codename", flat=True
@@ -78,7 +78,7 @@ def test_reviewers_may_add_change_and_publish(home):
 def test_content_review_is_the_workflow_of_every_page(home, module):
     workflow = Workflow.objects.get(name="Content review")
     [task] = workflow.tasks.specific()
-    assert list(task.groups.values_list("name", flat=True)) == [Role.CONTENT_REVIEWER]
+    assert list(task.groups.values_list("name", flat=True)) == [AccessRole.CONTENT_REVIEWER]
     assert home.get_workflow() == workflow
     assert module.get_workflow() == workflow
 

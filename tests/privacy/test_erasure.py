@@ -14,8 +14,8 @@ from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from audit.models import AuditAction, AuditEvent
+from people.access import AccessRole
 from people.models import RoleAppointment, RoleCategory, User
-from people.roles import Role
 from privacy.models import SubjectAccessRequest, SubjectAccessStatus
 from privacy.services import person_erase
 from tests.audit.helpers import sign_in
@@ -47,7 +47,7 @@ def aggregates():
     moves = Counter(
         RoleAppointment.objects.values_list("person_id", "category", "trust_id", "starts_on")
     )
-    participants = Group.objects.get(name=Role.PARTICIPANT).user_set.count()
+    participants = Group.objects.get(name=AccessRole.PARTICIPANT).user_set.count()
     return people, moves, participants
 
 
@@ -235,7 +235,7 @@ def test_a_programme_administrator_cannot_erase_someone_of_another_trust(
 
 
 def test_a_programme_administrator_cannot_erase_a_staff_colleague(client, administrator, trust_a):
-    colleague = UserFactory(trust=trust_a, roles=[Role.TRUST_REPORTING_LEAD])
+    colleague = UserFactory(trust=trust_a, roles=[AccessRole.TRUST_REPORTING_LEAD])
     sign_in(client, administrator)
     edit_page = client.get(reverse("people:edit", args=[colleague.pk])).content.decode()
     assert erase_url(colleague) not in edit_page
@@ -247,7 +247,7 @@ def test_a_programme_administrator_cannot_erase_a_staff_colleague(client, admini
 def test_a_reporting_lead_sees_the_trusts_people_but_cannot_erase_them(
     client, trust_a, participant
 ):
-    lead = UserFactory(trust=trust_a, roles=[Role.TRUST_REPORTING_LEAD])
+    lead = UserFactory(trust=trust_a, roles=[AccessRole.TRUST_REPORTING_LEAD])
     sign_in(client, lead)
     inspect_page = client.get(reverse("people:inspect", args=[participant.pk]))
     assert inspect_page.status_code == 200

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
+from people.access import AccessRole
 from people.models import User
-from people.roles import Role
 from privacy import retention, tasks
 from privacy.models import SubjectAccessRequest, SubjectAccessStatus
 from tests.factories import (
@@ -47,14 +47,16 @@ def due_and_not(trust_a):
         "old_failed_sar": SubjectAccessRequestFactory(
             status=SubjectAccessStatus.FAILED, created_at=now - 31 * DAY
         ),
-        "inactive": ClinicianFactory(trust=trust_a, last_login=long_gone, roles=[Role.PARTICIPANT]),
+        "inactive": ClinicianFactory(
+            trust=trust_a, last_login=long_gone, roles=[AccessRole.PARTICIPANT]
+        ),
         "never_signed_in": ClinicianFactory(trust=trust_a, date_joined=long_gone),
         "active": ClinicianFactory(trust=trust_a, last_login=now - 10 * DAY),
         "inactive_admin": UserFactory(
-            trust=trust_a, last_login=long_gone, roles=[Role.PROGRAMME_ADMINISTRATOR]
+            trust=trust_a, last_login=long_gone, roles=[AccessRole.PROGRAMME_ADMINISTRATOR]
         ),
         "inactive_facilitator": UserFactory(
-            trust=trust_a, last_login=long_gone, roles=[Role.FACILITATOR]
+            trust=trust_a, last_login=long_gone, roles=[AccessRole.FACILITATOR]
         ),
         "inactive_superuser": UserFactory(last_login=long_gone, is_superuser=True, is_staff=True),
     }

@@ -1,4 +1,4 @@
-"""Issue 7, item 10: the People, Role history and Board listings' ?export=csv|xlsx wrote blank
+"""Issue 7, item 10: the People, AccessRole history and Board listings' ?export=csv|xlsx wrote blank
 rows yet were audited as exports. They now export the scoped rows, and say how many."""
 
 import csv
@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from audit.models import AuditAction, AuditEvent
-from people.roles import Role
+from people.access import AccessRole
 from tests.factories import (
     BoardSnapshotFactory,
     ClinicianFactory,
@@ -63,7 +63,7 @@ def test_role_history_export_has_rows(client, administrator, participant):
 
 
 def test_board_export_has_rows(client, trust_a):
-    lead = UserFactory(trust=trust_a, roles=[Role.TRUST_REPORTING_LEAD])
+    lead = UserFactory(trust=trust_a, roles=[AccessRole.TRUST_REPORTING_LEAD])
     board = BoardSnapshotFactory(trust=trust_a, members=12, clinician_members=5)
     response = sign_in(client, lead).get("/admin/boardsnapshot/", {"export": "csv"})
     _, *rows = csv_rows(response)

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
+from people.access import AccessRole
 from people.models import User
-from people.roles import Role
 from tests.factories import ClinicianFactory, UserFactory, give_totp
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_refusals_of_wagtails_users_admin_are_audited(signed_in_admin, administr
 
 
 def test_wagtail_groups_admin_refuses_a_programme_administrator(signed_in_admin):
-    group = Group.objects.get(name=Role.PROGRAMME_ADMINISTRATOR)
+    group = Group.objects.get(name=AccessRole.PROGRAMME_ADMINISTRATOR)
     for path in ("/admin/groups/", f"/admin/groups/edit/{group.pk}/"):
         assert refused(signed_in_admin.get(path))
     response = signed_in_admin.post(
@@ -133,8 +133,8 @@ def test_bulk_user_actions_refuse_a_programme_administrator(
 
 
 def test_bulk_assign_role_cannot_promote_anyone_or_oneself(signed_in_admin, administrator, victim):
-    reviewer = Group.objects.get(name=Role.CONTENT_REVIEWER)
-    programme_admin = Group.objects.get(name=Role.PROGRAMME_ADMINISTRATOR)
+    reviewer = Group.objects.get(name=AccessRole.CONTENT_REVIEWER)
+    programme_admin = Group.objects.get(name=AccessRole.PROGRAMME_ADMINISTRATOR)
     for person, group in ((victim, programme_admin), (administrator, reviewer)):
         url = f"/admin/bulk/people/user/assign_role/?id={person.pk}"
         assert refused(signed_in_admin.post(url, {"role": group.pk}))
@@ -199,16 +199,16 @@ def test_superuser_bulk_deactivation_ends_sessions_and_is_audited(
 
 
 def test_superuser_bulk_role_assignment_is_audited(signed_in_root, victim):
-    editors = Group.objects.get(name=Role.EDITOR)
+    editors = Group.objects.get(name=AccessRole.EDITOR)
     url = f"/admin/bulk/people/user/assign_role/?id={victim.pk}"
     assert signed_in_root.post(url, {"role": editors.pk}).status_code == 302
     assert victim.groups.filter(pk=editors.pk).exists()
     event = AuditEvent.objects.get(action=AuditAction.ACCESS_CHANGED, subject_id=victim.pk)
-    assert event.detail["roles_added"] == [Role.EDITOR]
+    assert event.detail["roles_added"] == [AccessRole.EDITOR]
 
 
 def test_a_staff_colleague_is_not_a_target_for_a_trust_administrator(signed_in_admin, trust_a):
-    colleague = UserFactory(trust=trust_a, roles=[Role.EDITOR])
+    colleague = UserFactory(trust=trust_a, roles=[AccessRole.EDITOR])
     before = account_state(colleague)
     response = signed_in_admin.post(
         f"/admin/people/edit/{colleague.pk}/",
