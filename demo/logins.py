@@ -54,7 +54,8 @@ DEMO_LOGINS = (
         "Workforce and organisational development",
     ),
     _login(
-        "facilitator", AccessRole.FACILITATOR, "Niamh", "Gallagher", FIRST_TRUST, G.NURSING_MIDWIFERY,
+        "facilitator", AccessRole.FACILITATOR, "Niamh", "Gallagher", FIRST_TRUST,
+        G.NURSING_MIDWIFERY,
         "Practice development nurse", "Band 7", "Education and practice development",
         RegistrationBody.NMC, "04F2291E",
     ),
