@@ -1,0 +1,122 @@
+"""Switching the Celery app to another broker for a test, and breaking one for real.
+
+Tests run as root, so taking the write bit off the embedded broker's queue folder stops
+nothing; replacing the folder with a file does: every publish then fails as it would on a
+full or read-only disk.
+"""
+
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from celery.contrib.testing.worker import start_worker
+from django.db import connections
+from kombu import pools
+
+from config.celery import app
+from core import health
+
+
+def _reset_connection_pools() -> None:
+    # The app keeps a connection pool and a producer pool for the broker it first used;
+    # forget both so the next publish connects to the broker configured now.
+    pools.reset()  # closes them and empties kombu's registry, which would hand them out again
+    app._pool = None
+    app.amqp._producer_pool = None
+    health.forget_broker_checks()
+
+
+@contextmanager
+def using_broker(url: str, transport_options: dict | None = None, *, eager: bool = False):
+    """Publish to `url` (not eagerly) for the block; put everything back after."""
+    saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = transport_options or {}
+    app.conf.task_always_eager = eager
+    _reset_connection_pools()
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
+        _reset_connection_pools()
+
+
+class FilesystemBroker:
+    """kombu's filesystem transport in a folder of the test's own."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.queue_dir = root / "queue"
+        for folder in (self.queue_dir, root / "processed", root / "control"):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.url = "filesystem://"
+        self.options = {
+            "data_folder_in": str(self.queue_dir),
+            "data_folder_out": str(self.queue_dir),
+            "processed_folder": str(root / "processed"),
+            "control_folder": str(root / "control"),
+            "store_processed": False,
+        }
+
+    def messages(self, queue: str) -> list[Path]:
+        return sorted(self.queue_dir.glob(f"*.{queue}.msg"))
+
+    def break_queue_folder(self) -> None:
+        """Replace the queue folder with a file: no write into it can succeed, even as root."""
+        self._parked = self.root / "queue.parked"
+        self.queue_dir.rename(self._parked)
+        self.queue_dir.write_text("not a folder")
+
+    def mend_queue_folder(self) -> None:
+        self.queue_dir.unlink()
+        self._parked.rename(self.queue_dir)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def real_worker():
+    """A Celery worker in a thread, consuming every queue, for the block."""
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+def wait_until(condition, *, timeout: float = 30.0, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+def run_together(*functions):
+    """Run each function in its own thread (and its own database connection), released
+    together by a barrier; return their results in order, re-raising the first error."""
+    barrier = threading.Barrier(len(functions))
+    results: list = [None] * len(functions)
+    errors: list = []
+
+    def run(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(index, function))
+        for index, function in enumerate(functions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    if errors:
+        raise errors[0]
+    return results
