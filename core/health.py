@@ -64,7 +64,7 @@ def _probe_broker(url: str | None) -> tuple[bool, str]:
     started = time.monotonic()
     try:
         with celery_app.connection_for_write(url) as conn:
-            conn.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT)
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=PROBE_TIMEOUT)
             driver = conn.transport.driver_type
             probe = conn.SimpleQueue(PROBE_QUEUE, serializer="json")
             try:

@@ -30,12 +30,13 @@ from .models import OutboxMessage
 
 logger = logging.getLogger("tandem.outbox")
 
-# A claim outlasts any publish (PUBLISH_RETRY_POLICY gives up within a second or two), so the
+# A claim outlasts any publish (PUBLISH_RETRY_POLICY gives up within seconds), so the
 # after-commit publisher and the sweepers never overlap on one row; it runs out only when
 # the process holding it died, and then another takes the row over.
 CLAIM_SECONDS = 120
-# Fail fast: a request waiting on a dead broker is worse than a row the sweeper sends later.
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Fail fast, no retry: a request waiting on a dead broker is worse than a row the sweeper
+# sends 30 seconds later. (The Redis socket timeouts are in settings.)
+PUBLISH_RETRY_POLICY = {"max_retries": 0}
 KEEP_PUBLISHED = timedelta(days=7)  # long enough to answer "was it sent, and when?"
 SWEEP_BATCH = 200
 SWEEP_BUDGET_SECONDS = 20.0  # a sweep stops before beat sends the next one (every 30 s)

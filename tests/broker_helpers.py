@@ -14,6 +14,7 @@ from pathlib import Path
 from celery.contrib.testing.worker import start_worker
 from django.db import connections
 from kombu import pools
+from kombu.transport import filesystem
 
 from config.celery import app
 from core import health
@@ -24,6 +25,9 @@ def _reset_connection_pools() -> None:
     # forget both so the next publish connects to the broker configured now.
     pools.reset()  # closes them and empties kombu's registry, which would hand them out again
     app._pool = None
+    # The filesystem transport remembers, per process, which queues it has bound; a new
+    # folder has no bindings on disk, so it must bind them again.
+    filesystem.Transport.global_state.clear()
     app.amqp._producer_pool = None
     health.forget_broker_checks()
 

@@ -241,7 +241,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # Without socket timeouts a Redis that accepts connections but does not answer holds a
+    # request (and /healthz/) for ever; with them a publish gives up in a few seconds and
+    # the outbox's sweeper sends it later. The worker's own reads wait 1 s at a time.
+    else {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 3}
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in (_broker_dir / "queue", _broker_dir / "processed", _broker_dir / "control"):
