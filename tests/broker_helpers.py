@@ -1,11 +1,13 @@
 """Switching the Celery app to another broker for a test, and breaking one for real.
 
 Tests run as root, so taking the write bit off the embedded broker's queue folder stops
-nothing; replacing the folder with a file does: every publish then fails as it would on a
-full or read-only disk.
+nothing. Two things do: replacing the folder with a file (every publish and every read then
+fails), and, where the filesystem allows it, making the folder immutable (reads work, every
+publish fails: the fault as it was reported).
 """
 
 import shutil
+import subprocess
 import threading
 import time
 from contextlib import contextmanager
@@ -76,6 +78,26 @@ class FilesystemBroker:
     def mend_queue_folder(self) -> None:
         self.queue_dir.unlink()
         self._parked.rename(self.queue_dir)
+
+    def freeze_queue_folder(self) -> bool:
+        """Make the queue folder immutable (`chattr +i`): readable, but no file can be added,
+        even by root — the fault as it was reported. False where the filesystem or the
+        process cannot (then the test skips this variant)."""
+        self._chattr = shutil.which("chattr")
+        if self._chattr is None:
+            return False
+        if subprocess.run([self._chattr, "+i", self.queue_dir], capture_output=True).returncode:
+            return False
+        try:
+            (self.queue_dir / "probe").touch()
+        except OSError:
+            return True
+        (self.queue_dir / "probe").unlink()
+        self.thaw_queue_folder()
+        return False
+
+    def thaw_queue_folder(self) -> None:
+        subprocess.run([self._chattr, "-i", self.queue_dir], check=True)
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

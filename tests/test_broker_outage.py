@@ -1,9 +1,10 @@
 """A broker outage delays background work; it never fails a request or loses the work.
 
-Two real outages: the embedded (filesystem) broker's queue folder replaced by a file, so every
-publish fails as on a full or read-only disk (chmod would not stop root), and a Redis URL
-nothing listens on. During each, a participant asks for their data and an administrator
-invites someone; afterwards the sweeper publishes and a real worker does each job once.
+Real outages: the embedded (filesystem) broker's queue folder replaced by a file, or made
+immutable (chmod would not stop root), so every publish fails as on a full or read-only
+disk; and a Redis URL nothing listens on. During each, a participant asks for their data and
+an administrator invites someone; afterwards the sweeper publishes and a real worker does
+each job once.
 """
 
 import time
@@ -47,6 +48,14 @@ class Outage:
                     yield
                 finally:
                     self.fs_broker.mend_queue_folder()
+        elif self.kind == "queue folder immutable":
+            with using_broker(self.fs_broker.url, self.fs_broker.options):
+                if not self.fs_broker.freeze_queue_folder():
+                    pytest.skip("this filesystem cannot make a folder immutable (chattr +i)")
+                try:
+                    yield
+                finally:
+                    self.fs_broker.thaw_queue_folder()
         else:
             with using_broker(UNREACHABLE_REDIS):
                 yield
@@ -68,7 +77,9 @@ def fs_broker(tmp_path):
     broker.remove()
 
 
-@pytest.fixture(params=["queue folder replaced by a file", "redis unreachable"])
+@pytest.fixture(
+    params=["queue folder replaced by a file", "queue folder immutable", "redis unreachable"]
+)
 def outage(request, fs_broker):
     return Outage(request.param, fs_broker)
 

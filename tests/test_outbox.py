@@ -340,3 +340,15 @@ def test_outbox_imports_nothing_of_ours_but_config():
         if imported_top_levels(path) & ours
     }
     assert offenders == {}
+
+
+@pytest.mark.django_db
+def test_a_starting_worker_queues_a_sweep_at_once():
+    from outbox.tasks import _sweep_when_a_worker_starts
+
+    row = waiting()
+    _sweep_when_a_worker_starts()  # eager here: the queued sweep runs in-process
+    row.refresh_from_db()
+    assert row.published_at is not None
+    with using_broker(UNREACHABLE_REDIS):
+        _sweep_when_a_worker_starts()  # a broker that is down is logged, not raised

@@ -248,7 +248,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in (_broker_dir / "queue", _broker_dir / "processed", _broker_dir / "control"):
-        _folder.mkdir(parents=True, exist_ok=True)
+        # Something else in a folder's place (a broken broker) is /healthz/'s to report; it
+        # must not stop Django from starting.
+        if not _folder.exists():
+            _folder.mkdir(parents=True, exist_ok=True)
 # Named queues, so a bulk run cannot starve the rest: a worker per queue in production (see
 # the README), one worker consuming all of them under `make run` (Procfile.dev).
 #   high    beat's heartbeat and the outbox sweeper: small, and late means "looks down"
