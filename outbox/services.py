@@ -14,6 +14,7 @@ row under a lock (outbox.claims), so a second delivery does nothing.
 
 import json
 import logging
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,12 +38,20 @@ CLAIM_SECONDS = 120
 # Fail fast, no retry: a request waiting on a dead broker is worse than a row the sweeper
 # sends 30 seconds later. (The Redis socket timeouts are in settings.)
 PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# After a failed publish, this process leaves new rows to the sweeper for a while instead of
+# trying the broker again on every commit: an import of 2,000 invitations during an outage
+# would otherwise wait for 2,000 failures.
+BROKER_BACKOFF_SECONDS = 10.0
 KEEP_PUBLISHED = timedelta(days=7)  # long enough to answer "was it sent, and when?"
 SWEEP_BATCH = 200
 SWEEP_BUDGET_SECONDS = 20.0  # a sweep stops before beat sends the next one (every 30 s)
 
 # What an enqueue may ask for; anything else (links, chords) is refused rather than dropped.
 OPTIONS = frozenset({"queue", "countdown", "eta", "expires", "priority"})
+
+_broker_failed_at: float | None = None  # monotonic time of this process's last failed publish
+# Ids this thread's open transactions have recorded, published together after commit.
+_pending = threading.local()
 
 
 def outbox_enqueue(
@@ -81,9 +90,13 @@ def outbox_enqueue(
         created_at=now,
     )
     if _in_transaction():
-        transaction.on_commit(lambda: _publish_committed(message))
+        _pending_ids().append(message.pk)
+        # One callback per row, so that Django drops the callbacks of a rolled-back savepoint
+        # with its rows; the first to run after commit publishes the whole batch.
+        transaction.on_commit(_publish_pending)
         return AsyncResult(str(message.task_id))
-    return _publish_committed(message)
+    results = _publish_after_commit([message.pk])
+    return results.get(message.pk) or AsyncResult(str(message.task_id))
 
 
 @dataclass
@@ -92,6 +105,14 @@ class SweepResult:
     failed: int = 0
     broker_down: bool = False
     errors: list[str] = field(default_factory=list)
+    results: dict[int, Any] = field(default_factory=dict)  # Celery's result per published id
+
+    def add(self, other: "SweepResult") -> None:
+        self.published += other.published
+        self.failed += other.failed
+        self.broker_down = self.broker_down or other.broker_down
+        self.errors += other.errors
+        self.results.update(other.results)
 
 
 def outbox_sweep(
@@ -99,26 +120,24 @@ def outbox_sweep(
 ) -> SweepResult:
     """Publish what is waiting, oldest first, in claimed batches, until none is left or the
     time budget is spent. Stops at the first broker failure: the broker is down, so the rest
-    would fail too; the next sweep tries again."""
+    would fail too; the next sweep tries again. Not held back by a recent failure: the
+    sweep is what finds out that the broker is back."""
     result = SweepResult()
     deadline = monotonic() + budget_seconds
     while monotonic() < deadline:
         token = uuid.uuid4()
         messages = _claim_batch(token=token, size=batch)
-        for index, message in enumerate(messages):
-            outcome = _publish(message, token)
-            if outcome.sent:
-                result.published += 1
-                continue
-            result.failed += 1
-            result.errors.append(outcome.error)
-            if outcome.broker_failed:
-                _release([m.pk for m in messages[index + 1 :]], token)
-                result.broker_down = True
-                return result
-        if len(messages) < batch:
+        result.add(_publish_claimed(messages, token))
+        if result.broker_down or len(messages) < batch:
             break
     return result
+
+
+def broker_backoff_reset() -> None:
+    """Forget the last failed publish, so the next commit tries the broker at once (after
+    changing the broker at run time, and in tests)."""
+    global _broker_failed_at
+    _broker_failed_at = None
 
 
 def outbox_prune(*, older_than: timedelta = KEEP_PUBLISHED) -> int:
@@ -160,18 +179,43 @@ def _in_transaction() -> bool:
     )
 
 
-def _publish_committed(message: OutboxMessage) -> Any:
-    """After commit: claim the row (a sweeper may have got there first) and publish it."""
-    token = uuid.uuid4()
-    try:
-        claimed = _claim(OutboxMessage.objects.filter(pk=message.pk), token)
-    except DatabaseError:
-        logger.exception("Outbox message #%s: could not claim it; a sweep will", message.pk)
-        claimed = 0
-    if not claimed:
-        return AsyncResult(str(message.task_id))
-    outcome = _publish(message, token)
-    return outcome.result if outcome.result is not None else AsyncResult(str(message.task_id))
+def _pending_ids() -> list[int]:
+    if not hasattr(_pending, "ids"):
+        _pending.ids = []
+    return _pending.ids
+
+
+def _publish_pending() -> None:
+    """After commit: publish every row recorded since the last flush. Ids of rows whose
+    savepoint rolled back are in the list too; they no longer exist, so nothing claims them
+    (ids are never reused)."""
+    ids = _pending_ids()
+    if ids:
+        batch = list(ids)
+        ids.clear()
+        _publish_after_commit(batch)
+
+
+def _publish_after_commit(ids: list[int]) -> dict[int, Any]:
+    """Claim these rows (a sweeper may have got there first) and publish them — unless a
+    publish from this process failed moments ago: then they are left to the sweeper."""
+    failed_at = _broker_failed_at
+    if failed_at is not None and monotonic() - failed_at < BROKER_BACKOFF_SECONDS:
+        return {}
+    results: dict[int, Any] = {}
+    for start in range(0, len(ids), SWEEP_BATCH):
+        token = uuid.uuid4()
+        try:
+            _claim(OutboxMessage.objects.filter(pk__in=ids[start : start + SWEEP_BATCH]), token)
+            messages = list(OutboxMessage.objects.filter(claim_token=token).order_by("id"))
+        except DatabaseError:
+            logger.exception("Outbox: could not claim rows after commit; a sweep will")
+            return results
+        outcome = _publish_claimed(messages, token)
+        results.update(outcome.results)
+        if outcome.broker_down:
+            break
+    return results
 
 
 def _claim(queryset, token: uuid.UUID) -> int:
@@ -200,21 +244,6 @@ def _claim_batch(*, token: uuid.UUID, size: int) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(claim_token=token).order_by("created_at", "id"))
 
 
-def _release(ids: list[int], token: uuid.UUID) -> None:
-    if ids:
-        OutboxMessage.objects.filter(pk__in=ids, claim_token=token).update(
-            claim_token=None, claimed_until=None
-        )
-
-
-@dataclass
-class _Outcome:
-    sent: bool
-    result: Any = None
-    error: str = ""
-    broker_failed: bool = False
-
-
 def _describe(error: BaseException) -> str:
     cause = error.__cause__ or error.__context__
     text = f"{type(error).__name__}: {error}"
@@ -223,18 +252,8 @@ def _describe(error: BaseException) -> str:
     return text[:2000]
 
 
-def _publish(message: OutboxMessage, token: uuid.UUID) -> _Outcome:
-    """Publish one claimed row and record the outcome against the claim."""
-    from config.celery import app
-
-    mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=token)
-    task = app.tasks.get(message.task_name)
-    if task is None:
-        error = f"No task named {message.task_name!r} is registered"
-        _record_failure(mine, error)
-        logger.error("Outbox message #%s: %s", message.pk, error)
-        return _Outcome(sent=False, error=error)
-    options = {
+def _options(message: OutboxMessage) -> dict:
+    return {
         name: value
         for name, value in (
             ("task_id", str(message.task_id)),
@@ -245,35 +264,83 @@ def _publish(message: OutboxMessage, token: uuid.UUID) -> _Outcome:
         )
         if value is not None
     }
-    if app.conf.task_always_eager:
-        # Eager (tests): running the task is delivering it, and its exceptions reach the
-        # caller, as they did before the outbox. Celery's own apply_async, not the outbox's.
-        _record_published(mine)
-        return _Outcome(
-            sent=True, result=Task.apply_async(task, message.args, message.kwargs, **options)
-        )
+
+
+def _publish_claimed(messages: list[OutboxMessage], token: uuid.UUID) -> SweepResult:
+    """Publish rows this caller has claimed, in order, and record each outcome against the
+    claim. Stops at the first broker failure and releases the rest at once."""
+    global _broker_failed_at
+    from config.celery import app
+
+    result = SweepResult()
+    sent: list[int] = []
+    handled = 0
+    eager = app.conf.task_always_eager
     try:
-        result = Task.apply_async(
-            task, message.args, message.kwargs, retry_policy=PUBLISH_RETRY_POLICY, **options
-        )
-    except Exception as error:  # noqa: BLE001 - whatever stopped it, the row waits for a sweep
-        described = _describe(error)
-        _record_failure(mine, described)
-        logger.warning(
-            "Outbox message #%s (%s) not published, a sweep will retry: %s",
-            message.pk,
-            message.task_name,
-            described,
-        )
-        return _Outcome(sent=False, error=described, broker_failed=True)
-    _record_published(mine)
-    return _Outcome(sent=True, result=result)
+        for message in messages:
+            handled += 1
+            task = app.tasks.get(message.task_name)
+            if task is None:
+                error = f"No task named {message.task_name!r} is registered"
+                logger.error("Outbox message #%s: %s", message.pk, error)
+                _record_failure(message.pk, token, error)
+                result.failed += 1
+                result.errors.append(error)
+                continue
+            if eager:
+                # Tests: running the task is delivering it, and its exceptions reach the
+                # caller, as before the outbox. (Celery's own apply_async, not the outbox's.)
+                _record_published([message.pk], token)
+                outcome = Task.apply_async(task, message.args, message.kwargs, **_options(message))
+                result.published += 1
+                result.results[message.pk] = outcome
+                continue
+            try:
+                outcome = Task.apply_async(
+                    task,
+                    message.args,
+                    message.kwargs,
+                    retry_policy=PUBLISH_RETRY_POLICY,
+                    **_options(message),
+                )
+            except Exception as error:  # noqa: BLE001 - whatever stopped it, the row waits
+                _broker_failed_at = monotonic()
+                described = _describe(error)
+                logger.warning(
+                    "Outbox message #%s (%s) not published, a sweep will retry: %s",
+                    message.pk,
+                    message.task_name,
+                    described,
+                )
+                _record_failure(message.pk, token, described)
+                result.failed += 1
+                result.errors.append(described)
+                result.broker_down = True
+                break
+            sent.append(message.pk)
+            result.published += 1
+            result.results[message.pk] = outcome
+    finally:
+        _record_published(sent, token)
+        if sent:
+            broker_backoff_reset()
+        _release([m.pk for m in messages[handled:]], token)
+    return result
 
 
-def _record_published(mine) -> None:
+def _release(ids: list[int], token: uuid.UUID) -> None:
+    if ids:
+        OutboxMessage.objects.filter(pk__in=ids, claim_token=token).update(
+            claim_token=None, claimed_until=None
+        )
+
+
+def _record_published(ids: list[int], token: uuid.UUID) -> None:
+    if not ids:
+        return
     now = timezone.now()
     try:
-        mine.update(
+        OutboxMessage.objects.filter(pk__in=ids, claim_token=token).update(
             published_at=now,
             claim_token=None,
             claimed_until=None,
@@ -282,15 +349,15 @@ def _record_published(mine) -> None:
             last_error="",
         )
     except DatabaseError:
-        # Published but not recorded: once the claim runs out a sweep publishes it again,
-        # and the task's own claim makes the second delivery a no-op.
-        logger.exception("Outbox: published, but could not record it")
+        # Published but not recorded: once the claim runs out a sweep publishes them again,
+        # and each task's own claim makes the second delivery a no-op.
+        logger.exception("Outbox: published %d rows, but could not record it", len(ids))
 
 
-def _record_failure(mine, error: str) -> None:
+def _record_failure(pk: int, token: uuid.UUID, error: str) -> None:
     now = timezone.now()
     try:
-        mine.update(
+        OutboxMessage.objects.filter(pk=pk, claim_token=token).update(
             claim_token=None,
             claimed_until=None,
             attempts=F("attempts") + 1,

@@ -20,6 +20,7 @@ from kombu.transport import filesystem
 
 from config.celery import app
 from core import health
+from outbox import services as outbox_services
 
 
 def _reset_connection_pools() -> None:
@@ -30,6 +31,7 @@ def _reset_connection_pools() -> None:
     # The filesystem transport remembers, per process, which queues it has bound; a new
     # folder has no bindings on disk, so it must bind them again.
     filesystem.Transport.global_state.clear()
+    outbox_services.broker_backoff_reset()
     app.amqp._producer_pool = None
     health.forget_broker_checks()
 

@@ -119,7 +119,11 @@ def test_requests_answer_normally_during_an_outage_and_the_work_is_done_once_aft
         }
         assert waiting["privacy.tasks.build_subject_access_archive"].args == [sar.pk]
         assert waiting["accounts.tasks.send_invitation"].args == [invitation.pk]
-        assert all(m.attempts == 1 and m.last_error for m in waiting.values())
+        # The first publish failed; the second was left to the sweeper without trying (the
+        # process backs off the broker for a few seconds after a failure).
+        first = waiting["privacy.tasks.build_subject_access_archive"]
+        assert (first.attempts, bool(first.last_error)) == (1, True)
+        assert waiting["accounts.tasks.send_invitation"].attempts == 0
 
         health = person_client.get("/healthz/")
         assert health.status_code == 503

@@ -91,6 +91,21 @@ def test_a_rolled_back_transaction_leaves_no_row_and_runs_nothing(
 
 
 @pytest.mark.django_db
+def test_a_rolled_back_savepoint_takes_its_tasks_with_it_and_leaves_the_rest(
+    django_capture_on_commit_callbacks,
+):
+    invitation = InvitationFactory(sent_at=None)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            send_invitation.delay(invitation.pk)  # the first enqueue of the transaction
+            raise RuntimeError("abort the savepoint")
+        record_worker_heartbeat.delay()
+    assert list(OutboxMessage.objects.values_list("task_name", flat=True)) == [HEARTBEAT]
+    assert OutboxMessage.objects.get().published_at is not None  # published after commit
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
 def test_outside_a_transaction_the_task_is_published_at_once():
     result = record_worker_heartbeat.delay()
     assert result.successful()  # eager: it has run
@@ -239,6 +254,25 @@ def test_a_broker_failure_after_commit_leaves_the_row_for_the_sweeper(
     assert message.last_error
     assert services.outbox_sweep().published == 1  # eager again: the broker is "back"
     assert WorkerHeartbeat.objects.exists()
+
+
+@pytest.mark.django_db
+def test_after_a_failed_publish_new_rows_wait_for_the_sweeper_without_trying(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """An import of 2,000 invitations during an outage must not wait for 2,000 failures."""
+    with using_broker(UNREACHABLE_REDIS):
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                record_worker_heartbeat.delay()
+        assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 0, 0]
+        # The sweeper is not held back: it is what finds out the broker is back.
+        assert services.outbox_sweep().failed == 1
+        later = services._broker_failed_at + services.BROKER_BACKOFF_SECONDS + 1
+        monkeypatch.setattr(services, "monotonic", lambda: later)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            record_worker_heartbeat.delay()
+    assert OutboxMessage.objects.order_by("id").last().attempts == 1  # tried again
 
 
 @pytest.mark.django_db
