@@ -39,15 +39,19 @@ def _reset_connection_pools() -> None:
 @contextmanager
 def using_broker(url: str, transport_options: dict | None = None, *, eager: bool = False):
     """Publish to `url` (not eagerly) for the block; put everything back after."""
-    saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = transport_options or {}
-    app.conf.task_always_eager = eager
+    conf = app.conf
+    saved = (conf.broker_transport_options, conf.task_always_eager)
+    # The read and write URLs, because Celery prefers the CELERY_BROKER_URL environment
+    # variable (set in CI) to `broker_url` itself.
+    conf.broker_read_url = conf.broker_write_url = url
+    conf.broker_transport_options = transport_options or {}
+    conf.task_always_eager = eager
     _reset_connection_pools()
     try:
         yield
     finally:
-        app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
+        conf.broker_read_url = conf.broker_write_url = None
+        conf.broker_transport_options, conf.task_always_eager = saved
         _reset_connection_pools()
 
 

@@ -105,6 +105,7 @@ def test_requests_answer_normally_during_an_outage_and_the_work_is_done_once_aft
             },
         )
         assert response.status_code == 302
+        assert response["Location"] == "/admin/invitations/"  # saved, not sent to sign in
         # Failing fast: the request did not sit waiting on the dead broker.
         assert my_data_seconds < 5
 

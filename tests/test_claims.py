@@ -124,7 +124,7 @@ def test_an_invitation_revoked_before_its_email_went_is_not_sent():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_runs_at_once_one_claims(require_postgres, participant):
     """Each thread has its own connection; the row lock lets exactly one claim."""
     sar = SubjectAccessRequestFactory(person=participant)

@@ -299,7 +299,7 @@ def test_backlog_counts_waiting_rows_and_the_oldest_age(django_assert_num_querie
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweepers_at_once_never_publish_a_row_twice(require_postgres, fs_broker):
     """Both sweepers claim in small batches from the same 60 rows; every message that reaches
     the (real, filesystem) broker is counted by its task id."""
