@@ -138,10 +138,13 @@ def invitation_create(
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
-    invitation.save()
     from .tasks import send_invitation
 
-    send_invitation.delay_on_commit(invitation.pk)
+    # The row and its email task (the outbox) commit together or not at all; the email is
+    # published after commit, and later by the outbox sweeper if the broker is down.
+    with transaction.atomic():
+        invitation.save()
+        send_invitation.delay_on_commit(invitation.pk)
     return invitation
 
 

@@ -8,7 +8,8 @@ from . import health
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker reachability as JSON: 200 when both are up, 503 naming what is down."""
+    """Database reachable and broker accepting a publish, as JSON: 200 when both are, 503
+    naming what is down. The worker's heartbeat and the outbox backlog are informational."""
     db_ok, db_detail = health.check_database()
     broker_ok, broker_detail = health.check_broker()
     ok = db_ok and broker_ok
@@ -17,6 +18,7 @@ def healthz(request):
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
         "worker": health.worker_status(),
+        "outbox": health.outbox_status(),
     }
     if not ok:
         body["down"] = [name for name, up in (("database", db_ok), ("broker", broker_ok)) if not up]

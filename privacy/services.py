@@ -7,7 +7,6 @@
 """
 
 import logging
-import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -18,12 +17,13 @@ from django.utils import timezone
 
 import audit
 from accounts.services import sessions_end_for
+from outbox import claims
 from people.access import AccessRole
 from people.models import AccessGrant
 
 from . import registry
 from .exports import build_archive
-from .models import SubjectAccessRequest, SubjectAccessStatus, archive_path
+from .models import SubjectAccessRequest, SubjectAccessStatus, archive_path, stall_after
 from .retention import retention_days
 
 logger = logging.getLogger("tandem.privacy")
@@ -68,98 +68,89 @@ def sar_request(*, person, request=None) -> tuple[SubjectAccessRequest, bool]:
             target=sar,
             subject=person,
         )
+        # Recorded in this transaction (the outbox) and published once it commits: a broker
+        # outage delays the archive, never loses it or fails the request.
         build_subject_access_archive.delay_on_commit(sar.pk)
     return sar, True
 
 
-class LostClaim(Exception):
-    """Another run took the request over (this one was presumed dead): stop quietly."""
+# How a build claims its request (outbox.claims): a build in progress is "running" with a run
+# token, and is presumed dead once its heartbeat is older than any task may live.
+SAR_LEASE = claims.Lease(running=SubjectAccessStatus.RUNNING, stale_after=stall_after)
 
 
-def _report_progress(request_id: int, token: uuid.UUID, percent: int) -> None:
-    # Written outside any transaction so the person's page sees it at once; the token check
-    # makes a run that was taken over stop instead of overwriting its successor.
-    updated = SubjectAccessRequest.objects.filter(pk=request_id, run_token=token).update(
-        progress=percent, heartbeat_at=timezone.now()
-    )
-    if not updated:
-        raise LostClaim
+def _refuse_if_built(sar: SubjectAccessRequest) -> str | None:
+    return "already built" if sar.status == SubjectAccessStatus.READY else None
 
 
 def sar_build(*, request_id: int) -> str:
     """Build and store the archive of one request. Safe to run any number of times.
 
-    A status guard under a row lock decides whether this run builds: a ready request is
-    left alone, and so is one another live run is building (its heartbeat is fresh). A
-    waiting or failed request, or one whose worker died mid-build (a stale heartbeat:
-    acks_late re-delivers the task, or the stalled-request sweep re-queues it), is claimed
-    with a new run token and rebuilt from the start. Returns what happened, for the log.
+    A status guard under a row lock decides whether this run builds (outbox.claims): a
+    ready request is left alone, and so is one another live run is building (its heartbeat
+    is fresh). A waiting or failed request, or one whose worker died mid-build (a stale
+    heartbeat: acks_late re-delivers the task, or the stalled-request sweep re-queues it),
+    is claimed with a new run token and rebuilt from the start. Returns what happened, for
+    the log.
     """
-    token = uuid.uuid4()
-    with transaction.atomic():
-        sar = (
-            SubjectAccessRequest.objects.select_for_update()
-            .select_related("person")
-            .filter(pk=request_id)
-            .first()
-        )
-        if sar is None:
-            return "gone"  # deleted meanwhile (erasure or retention): nothing to build
-        if sar.status == SubjectAccessStatus.READY:
-            return "already built"
-        if sar.status == SubjectAccessStatus.RUNNING and not sar.is_stalled:
-            return "being built by another run"
+    leftover = ""
+
+    def start_afresh(sar: SubjectAccessRequest) -> None:
+        nonlocal leftover
         leftover = sar.file.name  # a crashed run may have stored its file before dying
-        now = timezone.now()
-        sar.status = SubjectAccessStatus.RUNNING
         sar.progress = 0
         sar.file = ""
-        sar.started_at = sar.heartbeat_at = now
         sar.finished_at = sar.expires_at = None
-        sar.run_token = token
-        sar.attempts += 1
-        sar.save()
+
+    try:
+        claim = claims.claim_run(
+            SubjectAccessRequest.objects.select_related("person"),
+            request_id,
+            lease=SAR_LEASE,
+            refuse=_refuse_if_built,
+            start=start_afresh,
+        )
+    except claims.NotClaimed as skipped:
+        # Gone: deleted meanwhile (erasure or retention), nothing to build.
+        return {claims.BUSY: "being built by another run"}.get(skipped.reason, skipped.reason)
+    sar = claim.obj
     if leftover:
         default_storage.delete(leftover)
 
     try:
+        # Progress is written outside any transaction so the person's page sees it at once;
+        # the claim's token check makes a run that was taken over stop (LostClaim) instead
+        # of overwriting its successor.
         content = build_archive(
-            sar.person, on_progress=lambda percent: _report_progress(sar.pk, token, percent)
+            sar.person, on_progress=lambda percent: claim.heartbeat(progress=percent)
         )
         name = default_storage.save(
             archive_path(sar, f"tandem-data-{timezone.localdate():%Y-%m-%d}.zip"),
             ContentFile(content),
         )
-    except LostClaim:
+    except claims.LostClaim:
         return "taken over by another run"
     except (OperationalError, InterfaceError):
         # Transient: the task retries (TandemTask.autoretry_for). Back to waiting, so the
         # retry claims it; if even this write fails, the stalled-request sweep will.
-        SubjectAccessRequest.objects.filter(pk=sar.pk, run_token=token).update(
-            status=SubjectAccessStatus.PENDING
-        )
+        claim.release(status=SubjectAccessStatus.PENDING)
         raise
     except Exception:
         # Anything else (a bug, the soft time limit): show "failed" so the person can ask
         # again, and let the error reach the task's log.
         logger.exception("Subject access request %s failed", sar.public_id)
-        SubjectAccessRequest.objects.filter(pk=sar.pk, run_token=token).update(
-            status=SubjectAccessStatus.FAILED, finished_at=timezone.now()
-        )
+        claim.release(status=SubjectAccessStatus.FAILED, finished_at=timezone.now())
         raise
 
     finished = timezone.now()
-    updated = SubjectAccessRequest.objects.filter(
-        pk=sar.pk, run_token=token, status=SubjectAccessStatus.RUNNING
-    ).update(
+    if not claim.finish(
         status=SubjectAccessStatus.READY,
         progress=100,
         file=name,
         finished_at=finished,
         heartbeat_at=finished,
         expires_at=finished + timedelta(days=retention_days("subject_access_archive_days")),
-    )
-    if not updated:
+    ):
         default_storage.delete(name)  # our successor stores its own
         return "taken over by another run"
     logger.info("Subject access request %s ready", sar.public_id)

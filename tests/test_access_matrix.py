@@ -384,7 +384,6 @@ class ProtectedRows:
         return rows
 
 
-
 def differ(before: dict, after: dict) -> list[str]:
     """What changed, each with a row that shows how (so a failure says what it did)."""
     changes = []

@@ -1,7 +1,6 @@
 """Conventions that keep the code base readable, checked rather than hoped for."""
 
 import ast
-import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,17 +238,3 @@ def test_the_foundation_imports_no_feature_app():
         if imported_top_levels(path) & FEATURE_APPS
     }
     assert offenders == {}
-
-
-def test_tasks_are_only_enqueued_after_commit():
-    """`task.delay(...)`/`apply_async(...)` inside a transaction can run before the data it
-    needs is committed; every enqueue goes through delay_on_commit/apply_async_on_commit."""
-    pattern = re.compile(r"\.(delay|apply_async)\(")
-    offenders = [
-        f"{path.relative_to(ROOT)}:{number}"
-        for app in APPS
-        for path in python_files(app)
-        for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if pattern.search(line) and not line.lstrip().startswith("#")
-    ]
-    assert offenders == []

@@ -1,14 +1,15 @@
-"""Celery wiring: safe defaults, enqueue-after-commit, and a real worker consuming tasks."""
+"""Celery wiring: safe defaults, one base class, and a real worker consuming tasks."""
 
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 
 from config.celery import TRANSIENT_ERRORS, TandemTask, app
 from core.models import WorkerHeartbeat
 from core.tasks import record_worker_heartbeat
+from outbox.models import OutboxMessage
 
 
 def test_safe_defaults():
@@ -46,31 +47,14 @@ def test_transient_database_errors_are_retried(monkeypatch):
     assert result.successful()
 
 
-@pytest.mark.django_db
-def test_enqueue_waits_for_the_transaction_to_commit(
-    django_capture_on_commit_callbacks, monkeypatch
-):
-    sent = []
-    monkeypatch.setattr(record_worker_heartbeat, "delay", lambda *a, **k: sent.append(a))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        record_worker_heartbeat.delay_on_commit()
-        assert sent == []  # nothing leaves before COMMIT
-    assert len(callbacks) == 1
-    assert sent == [()]
-
-
-@pytest.mark.django_db
-def test_rolled_back_transaction_enqueues_nothing(django_capture_on_commit_callbacks, monkeypatch):
-    sent = []
-    monkeypatch.setattr(record_worker_heartbeat, "delay", lambda *a, **k: sent.append(a))
-    with (
-        django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        record_worker_heartbeat.delay_on_commit()
-        raise RuntimeError("abort")
-    assert sent == []
+def test_every_task_is_enqueued_through_the_outbox():
+    """One base class for all: a task declared anywhere cannot bypass the outbox by accident
+    (outbox behaviour itself: tests/test_outbox.py)."""
+    app.loader.import_default_modules()  # every app's tasks module, as a worker loads them
+    ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
+    assert {"accounts.tasks.send_invitation", "outbox.tasks.sweep_outbox"} <= set(app.tasks)
+    assert all(isinstance(task, TandemTask) for task in ours)
+    assert all(type(task).apply_async is TandemTask.apply_async for task in ours)
 
 
 @pytest.mark.broker
@@ -90,3 +74,4 @@ def test_a_real_worker_consumes_a_task_from_the_broker():
         app.conf.task_always_eager = True
     beat = WorkerHeartbeat.objects.get(name="worker")
     assert beat.hostname  # set from the worker's request context: a real worker ran it
+    assert OutboxMessage.objects.get().published_at is not None  # it went through the outbox

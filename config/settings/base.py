@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "programmes",
     "cms",
     "certificates",
+    "outbox",  # background work: the transactional outbox and the claim helper
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -278,11 +279,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # Without socket timeouts a Redis that accepts connections but does not answer holds a
+    # request (and /healthz/) for ever; with them a publish gives up in a few seconds and
+    # the outbox's sweeper sends it later. The worker's own reads wait 1 s at a time.
+    else {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 3}
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in (_broker_dir / "queue", _broker_dir / "processed", _broker_dir / "control"):
-        _folder.mkdir(parents=True, exist_ok=True)
+        # Something else in a folder's place (a broken broker) is /healthz/'s to report; it
+        # must not stop Django from starting.
+        if not _folder.exists():
+            _folder.mkdir(parents=True, exist_ok=True)
+# Named queues, so a bulk run cannot starve the rest: a worker per queue in production (see
+# the README), one worker consuming all of them under `make run` (Procfile.dev).
+#   high    beat's heartbeat and the outbox sweeper: small, and late means "looks down"
+#   default everything not routed elsewhere
+#   email   mail to people (invitations): a slow mail server holds up nothing else
+#   pdf     certificate rendering: 5,000 at the end of a cohort must not delay the others
+CELERY_TASK_QUEUES = {name: {"routing_key": name} for name in ("high", "default", "email", "pdf")}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_CREATE_MISSING_QUEUES = False  # a misspelt queue fails at the call, not silently
+CELERY_TASK_ROUTES = {
+    "core.tasks.record_worker_heartbeat": {"queue": "high"},
+    "outbox.tasks.*": {"queue": "high"},
+    "accounts.tasks.send_invitation": {"queue": "email"},
+    "certificates.tasks.*": {"queue": "pdf"},
+}
+# /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web
+# process reuses the answer this many seconds.
+HEALTHZ_BROKER_CACHE_SECONDS = env.int("HEALTHZ_BROKER_CACHE_SECONDS", default=5)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -300,6 +325,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_worker_heartbeat", "schedule": 30.0},
+    # The outbox sweeper publishes what a broker outage left unpublished (outbox.services).
+    # Beat sends it straight to the broker; a sweep that waited past the next is dropped.
+    "outbox-sweep": {
+        "task": "outbox.tasks.sweep_outbox",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    "outbox-prune": {"task": "outbox.tasks.prune_outbox", "schedule": crontab(minute=17)},
     # Wagtail's scheduled publishing happens only when publish_scheduled runs. A run that
     # waits in the queue past the next one is dropped (expires), not stacked up.
     "cms-publish-scheduled": {

@@ -1,0 +1,44 @@
+"""The outbox's own tasks. Beat sends them straight to the broker (they are how the outbox
+drains, so they cannot wait in it), on the high-priority queue so a long backlog of other
+work never holds them up."""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+
+from . import services
+
+logger = logging.getLogger("tandem.outbox")
+
+
+@shared_task
+def sweep_outbox() -> dict:
+    """Publish what a broker outage (or a process that died after commit) left unpublished.
+    Safe to run at once in several workers: each row is claimed by one sweeper."""
+    result = services.outbox_sweep()
+    if result.published or result.failed:
+        logger.info(
+            "Outbox sweep: %d published, %d failed%s",
+            result.published,
+            result.failed,
+            " (broker down)" if result.broker_down else "",
+        )
+    return {"published": result.published, "failed": result.failed}
+
+
+@shared_task
+def prune_outbox() -> int:
+    """Delete published rows after a week (services.KEEP_PUBLISHED)."""
+    return services.outbox_prune()
+
+
+@worker_ready.connect
+def _sweep_when_a_worker_starts(sender=None, **kwargs):
+    # Work left behind by an outage should not wait for beat's next tick after a restart.
+    # Queued rather than run here: this is the worker's parent process, which must not open
+    # database connections its forked children would inherit.
+    try:
+        sweep_outbox.apply_async(outbox=False)
+    except Exception:  # beat sends the next sweep anyway
+        logger.warning("Could not queue the start-up outbox sweep", exc_info=True)
