@@ -1,4 +1,4 @@
-"""The transactional outbox: every enqueue goes through here (config.celery.TandemTask).
+"""The transactional outbox: every enqueue goes through here (outbox.base.TandemTask).
 
 `outbox_enqueue` writes a row in the caller's transaction and publishes it once that
 transaction has committed, so a task never runs before its data exists and a rolled-back

@@ -6,9 +6,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import OperationalError
 
-from config.celery import TRANSIENT_ERRORS, TandemTask, app
+from config.celery import app
 from core.models import WorkerHeartbeat
 from core.tasks import record_worker_heartbeat
+from outbox.base import TRANSIENT_ERRORS, TandemTask
 from outbox.models import OutboxMessage
 
 

@@ -124,8 +124,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A POST missing a field its form always sends is a 400, not a 500 (core.wagtail_fixes).
-    "core.wagtail_fixes.MissingFormFieldMiddleware",
+    # Requests no browser sends that Wagtail would answer with a 500 (core.wagtail_fixes).
+    "core.wagtail_fixes.WagtailDefectsMiddleware",
     # Stores anonymous visitors' pages after rendering (cms.page_cache); innermost, so the
     # security headers above are added fresh to every response, cached or not.
     "cms.page_cache.PageCacheMiddleware",
