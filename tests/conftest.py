@@ -32,7 +32,26 @@ IN_CI = in_ci(os.environ)
 ON_POSTGRES = on_postgres(os.environ)
 
 
+# Tests that use what two test processes would share — the configured broker and its queues
+# (a real worker, the health probe, outages made by breaking the broker), the file cache, and
+# the benchmarks' own databases and servers — run one after another in one pytest-xdist
+# worker (`make test` runs two workers with --dist loadgroup); everything else in parallel.
+SHARED_SERVICE_MODULES = {
+    "test_celery.py",
+    "test_broker_outage.py",
+    "test_healthz.py",
+    "test_outbox.py",
+    "test_claims.py",
+    "test_bench.py",
+    "test_bench_http.py",
+    "test_page_cache.py",
+}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SHARED_SERVICE_MODULES or "broker" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("shared-services"))
     if not skips_postgres_tests(os.environ):
         return
     for item in items:
