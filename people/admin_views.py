@@ -354,9 +354,12 @@ class ScopedChoicesForm(WagtailAdminModelForm):
                 self.fields["trust"].required = True
         if "person" in self.fields:
             self.fields["person"].queryset = people_visible_to(for_user)
-        if "role" in self.fields and self._meta.model is AccessGrant and not for_user.is_superuser:
+        if self._meta.model is AccessGrant and not for_user.is_superuser:
+            # A trust's administrator grants only roles that have no trust or region.
             self.fields["role"].choices = [
                 (value, label)
                 for value, label in self.fields["role"].choices
                 if value in services.GRANTABLE_BY_TRUST_ADMINISTRATORS
             ]
+            for scope in ("trust", "region"):
+                self.fields.pop(scope, None)

@@ -23,10 +23,20 @@ class AccessGrant(models.Model):
     )
     role = models.CharField(max_length=32, choices=AccessRole.choices)
     trust = models.ForeignKey(
-        Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="access_grants"
+        Trust,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_grants",
+        help_text="For programme administrators and trust reporting leads: the trust they act for.",
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="access_grants"
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_grants",
+        help_text="For regional leads: the region whose trusts they compare.",
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,6 +49,8 @@ class AccessGrant(models.Model):
     granted_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = "access role"
+        verbose_name_plural = "access roles"
         ordering = ["role", "pk"]
         constraints = [
             models.CheckConstraint(
