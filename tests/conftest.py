@@ -48,6 +48,31 @@ SHARED_SERVICE_MODULES = {
 }
 
 
+def _reused_database_was_flushed(connection_) -> bool:
+    """Whether the PostgreSQL test database kept by --reuse-db lacks the migrations' data."""
+    import psycopg
+
+    name = connection_.creation._get_test_db_name()
+    params = {**connection_.get_connection_params(), "dbname": name}
+    try:
+        with psycopg.connect(**params, connect_timeout=5) as conn:
+            return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM people_region)").fetchone()[0]
+    except psycopg.Error:  # no such database or table yet: it is created anyway
+        return False
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings):
+    """Re-create the test database when --reuse-db would keep a flushed one. A run that ends
+    on a transactional test leaves PostgreSQL's test database flushed: no regions, role
+    groups or Wagtail site, and serialized_rollback, which snapshots the database as it
+    finds it, would restore nothing, so the next run's tests fail on missing rows. (SQLite's
+    test database is in memory and made afresh every run.)"""
+    if request.config.getvalue("create_db"):
+        return True
+    return connection.vendor == "postgresql" and _reused_database_was_flushed(connection)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SHARED_SERVICE_MODULES or "broker" in item.keywords:

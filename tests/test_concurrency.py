@@ -90,15 +90,18 @@ def test_a_thread_that_never_finishes_is_reported():
 
 
 def widen_the_window(monkeypatch):
-    """invitation_accept sets the password after its checks and before it writes: pause
-    there, so every thread has checked before any has written unless a lock holds them."""
-    set_password = User.set_password
+    """invitation_accept validates the new account (full_clean, whose unique check reads the
+    email) and then writes it: pause between the two, so every thread has checked before any
+    has written unless a lock holds them. (A pause before full_clean let the first writer
+    commit while slower threads were still to validate, on a loaded CI machine: they were
+    refused by the unique check instead, and the control passed or failed by timing.)"""
+    full_clean = User.full_clean
 
-    def slow_set_password(self, raw_password):
-        set_password(self, raw_password)
+    def slow_full_clean(self, *args, **kwargs):
+        full_clean(self, *args, **kwargs)
         time.sleep(WINDOW_SECONDS)
 
-    monkeypatch.setattr(User, "set_password", slow_set_password)
+    monkeypatch.setattr(User, "full_clean", slow_full_clean)
 
 
 def accept_from_every_thread(invitation):
