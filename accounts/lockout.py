@@ -22,3 +22,12 @@ def attempted_account(request, credentials: dict | None = None) -> str | None:
                 # Bounded like the email field, so a megabyte "address" cannot bloat the table.
                 return value.strip().lower()[:254]
     return None
+
+
+def forget_failures_of(sender, request, user, **kwargs) -> None:
+    """On a successful sign-in, forget the failed attempts at this account (from any address:
+    the person has proved they know the password), and nothing else: failures from their
+    address at other accounts still count (AXES_RESET_ON_SUCCESS is off for that reason)."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username=attempted_account(None, {"email": user.email})).delete()

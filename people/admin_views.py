@@ -18,10 +18,12 @@ from . import events, services
 from .access import sees_others
 from .models import AccessGrant, RoleAppointment, RoleSource, User
 from .permissions import (
+    assignable_trusts,
+    changeable,
+    may_change,
     people_admin_actions,
     people_visible_to,
     scope_queryset,
-    trusts_visible_to,
 )
 
 
@@ -81,10 +83,15 @@ class PeoplePermissionPolicy(BasePermissionPolicy):
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         actions = set(actions) & people_admin_actions(user)
-        if not actions or not people_visible_to(user).filter(pk=instance.pk).exists():
-            return False
-        # Changing a privileged colleague is a superuser's decision (see _privileged_for).
-        return bool(actions - {"add", "change", "delete"}) or not _privileged_for(user, instance)
+        if "view" in actions and people_visible_to(user).filter(pk=instance.pk).exists():
+            return True
+        # Changing needs the change rule (the trusts one administers, not all one may see),
+        # and a privileged colleague is a superuser's to change (see _privileged_for).
+        return (
+            bool(actions & CHANGING_ACTIONS)
+            and may_change(user, instance)
+            and not _privileged_for(user, instance)
+        )
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not set(actions) & people_admin_actions(user):
@@ -98,6 +105,7 @@ class PeoplePermissionPolicy(BasePermissionPolicy):
 
 
 PEOPLE_POLICY = PeoplePermissionPolicy(User)
+CHANGING_ACTIONS = frozenset({"add", "change", "delete"})
 
 
 def _value_or_none(item, accessor):
@@ -157,10 +165,13 @@ class ScopedObjectMixin:
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        visible = scope_queryset(self.request.user, type(obj)._default_manager.filter(pk=obj.pk))
-        refused = not visible.exists() or (
-            self.changes_object and _privileged_for(self.request.user, obj)
-        )
+        user = self.request.user
+        rows = type(obj)._default_manager.filter(pk=obj.pk)
+        if self.changes_object:
+            # What one may see through any role is not what one may change (changeable).
+            refused = not changeable(user, rows).exists() or _privileged_for(user, obj)
+        else:
+            refused = not scope_queryset(user, rows).exists()
         if refused:
             # Refusals are audited whatever the record, with whose data it was if anyone's.
             record_event(
@@ -252,6 +263,9 @@ class ServiceFormMixin:
             return super().form_valid(form)
         except ValidationError as error:
             _add_service_errors(form, error)
+            # Wagtail sets this only when its own validation fails, and its form_invalid
+            # reads it: without it a refusal by the service was a 500.
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
@@ -348,12 +362,16 @@ class ScopedChoicesForm(WagtailAdminModelForm):
         if for_user is None:
             return
         if "trust" in self.fields:
-            self.fields["trust"].queryset = trusts_visible_to(for_user)
+            # The trusts one may put a row in, not every trust one may see (a reporting
+            # lead's trusts, a region's): people.permissions.assignable_trusts.
+            self.fields["trust"].queryset = assignable_trusts(for_user, self._meta.model)
             # A grant's trust is its scope, needed only by trust-scoped roles.
             if not for_user.is_superuser and self._meta.model is not AccessGrant:
                 self.fields["trust"].required = True
         if "person" in self.fields:
-            self.fields["person"].queryset = people_visible_to(for_user)
+            # Whose role history one may record, or whom one may grant a role: the people
+            # one may change, not everyone one may see.
+            self.fields["person"].queryset = changeable(for_user, User)
         if self._meta.model is AccessGrant and not for_user.is_superuser:
             # A trust's administrator grants only roles that have no trust or region.
             self.fields["role"].choices = [

@@ -16,9 +16,16 @@ The rules for people and trusts:
 - a facilitator sees whom the programmes app says they facilitate, and nothing by trust;
 - regional and national leads see trusts (of their region / all) and aggregates, not people;
 - everyone sees themselves; anonymous visitors see nobody.
+
+Seeing is not changing: ``changeable(user, Model)`` is the part of what a user sees that they
+may change, by each model's change rule (``register_change_scope``), and
+``assignable_trusts(user, Model)`` the trusts they may put its rows in. A programme
+administrator changes the people of the trusts they administer, whatever else they may see
+through another role.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
@@ -77,6 +84,13 @@ def administered_trust_ids(user) -> set[int]:
     if not _active(user):
         return set()
     return user.trusts_for(AccessRole.PROGRAMME_ADMINISTRATOR)
+
+
+def reported_trust_ids(user) -> set[int]:
+    """The trusts `user` is a trust reporting lead of."""
+    if not _active(user):
+        return set()
+    return user.trusts_for(AccessRole.TRUST_REPORTING_LEAD)
 
 
 # --- rules for people and trusts --------------------------------------------------------------
@@ -202,6 +216,93 @@ def visible(user, model_or_queryset) -> QuerySet:
 
 # The name the admin views know it by.
 scope_queryset = visible
+
+
+def scoped_models() -> list[type[Model]]:
+    """Every model with a visibility rule (Wagtail's history is scoped by them)."""
+    return list(_rules)
+
+
+# --- who may change what ----------------------------------------------------------------------
+# Seeing is not changing. A person may see another trust's rows through one role (a reporting
+# lead's, a regional lead's) while their power to change rows comes from another role (an
+# administrator's, for their own trust): the review found the one mixed with the other's
+# scope. So every view, form and service that changes a row asks `changeable`, never
+# `visible`. A change rule narrows what the user may see to what they may change, and names
+# the trusts they may put rows in. The role's Django permissions still decide which actions
+# are offered at all; these decide on which rows.
+
+TrustIds = Callable[[User], set[int]]
+
+
+@dataclass(frozen=True)
+class ChangeRule:
+    trust_path: str  # the lookup from the model to the trust that owns the row
+    trust_ids: TrustIds  # the trusts whose rows the user may change
+
+    def __call__(self, user, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(**{f"{self.trust_path}__in": self.trust_ids(user)})
+
+
+_change_rules: dict[type[Model], ChangeRule] = {}
+
+
+def register_change_scope(model: type[Model], *, trust_path: str, trust_ids: TrustIds) -> None:
+    """Declare which of `model`'s rows a non-superuser may change: those owned by a trust in
+    `trust_ids(user)`. A model without one is changed by superusers only."""
+    rule = ChangeRule(trust_path=trust_path, trust_ids=trust_ids)
+    if model in _change_rules and _change_rules[model] != rule:
+        raise ImproperlyConfigured(f"{model.__name__} already has a change rule.")
+    _change_rules[model] = rule
+
+
+def _change_rule(model) -> ChangeRule | None:
+    for candidate in model.__mro__:
+        if candidate in _change_rules:
+            return _change_rules[candidate]
+    return None
+
+
+def changeable(user, model_or_queryset) -> QuerySet:
+    """The rows `user` may change (edit, delete, record against): never more than they may
+    see. Superusers change everything; others what the model's change rule allows."""
+    queryset = visible(user, model_or_queryset)
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    rule = _change_rule(queryset.model)
+    return queryset.none() if rule is None else rule(user, queryset)
+
+
+def may_change(user, obj) -> bool:
+    return changeable(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def assignable_trusts(user, model) -> QuerySet:
+    """The trusts `user` may put a row of `model` in (a person's trust, a board's trust)."""
+    if not _active(user):
+        return Trust.objects.none()
+    if user.is_superuser:
+        return Trust.objects.all()
+    rule = _change_rule(model)
+    if rule is None:
+        return Trust.objects.none()
+    return Trust.objects.filter(pk__in=rule.trust_ids(user))
+
+
+def _boards_trust_ids(user) -> set[int]:
+    # Board composition is the reporting lead's to record (issue 14: "or an administrator").
+    return reported_trust_ids(user) | administered_trust_ids(user)
+
+
+register_change_scope(User, trust_path="trust_id", trust_ids=administered_trust_ids)
+register_change_scope(
+    RoleAppointment, trust_path="person__trust_id", trust_ids=administered_trust_ids
+)
+register_change_scope(BoardSnapshot, trust_path="trust_id", trust_ids=_boards_trust_ids)
+register_change_scope(TrustEmailDomain, trust_path="trust_id", trust_ids=administered_trust_ids)
+register_change_scope(AccessGrant, trust_path="person__trust_id", trust_ids=administered_trust_ids)
 
 
 def get_visible_or_404(user, model_or_queryset, **lookup):

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import events
-from .access import AccessRole, has_staff_access
+from .access import AccessRole, has_staff_access, sees_others
 from .models import AccessGrant, Region, RoleAppointment, RoleSource, Trust, User
-from .permissions import administered_trust_ids
+from .permissions import administered_trust_ids, assignable_trusts, may_change
 
 
 def is_active_superuser(user) -> bool:
@@ -52,15 +52,6 @@ def privileges_of(person: User) -> Privileges:
 def _scoped_grant_labels(person) -> list[tuple[str, str]]:
     """(role, scope) for each grant with a scope, so that a grant moving from one trust to
     another shows in the audit even though the group membership stays the same."""
-    return [
-        (grant.role, grant.trust.ods_code if grant.trust_id else grant.region.code)
-        for grant in AccessGrant.objects.filter(person=person)
-        .exclude(trust__isnull=True, region__isnull=True)
-        .select_related("trust", "region")
-    ]
-
-
-def _scoped_grant_labels(person) -> list[tuple[str, str]]:
     return [
         (grant.role, grant.trust.ods_code if grant.trust_id else grant.region.code)
         for grant in AccessGrant.objects.filter(person=person)
@@ -244,11 +235,32 @@ def access_role_add(*, person: User, role: Group, by, request=None, via: str = "
 # --- people ----------------------------------------------------------------------------------
 
 
+def _require_changeable(by, person: User, *, creating: bool) -> None:
+    """The same rule as the admin's forms and views (people.permissions.changeable), checked
+    again here so that no caller can skip it: `by` may change this person as they are
+    stored, and may put them in the trust they are given."""
+    if by is None or is_active_superuser(by):
+        return  # the system (seed data, commands), or a superuser
+    stored = None if creating else User.objects.get(pk=person.pk)
+    if stored is not None and not may_change(by, stored):
+        raise PermissionDenied("You may not change this person.")
+    if stored is not None and stored.pk != by.pk and sees_others(stored):
+        raise PermissionDenied("Changing a colleague with a staff role is a superuser's decision.")
+    moving = stored is None or stored.trust_id != person.trust_id
+    if moving and not assignable_trusts(by, User).filter(pk=person.trust_id).exists():
+        raise ValidationError({"trust": "You may add people only to a trust you administer."})
+
+
 def person_save(*, person: User, by, request=None, changed: list[str] | None = None) -> User:
     """Save a person created or changed by `by` (a form has set the fields): the model's
     invariants are checked in full, and the change is audited with the names of the fields
     that changed (never their values)."""
     creating = person.pk is None
+    _require_changeable(by, person, creating=creating)
+    if creating and not person.password:
+        # Added by an administrator: the person sets a password through an invitation or a
+        # reset, so the account has none that could be guessed or used meanwhile.
+        person.set_unusable_password()
     person.full_clean()
     with transaction.atomic():
         before = None if creating else privileges_of(User.objects.get(pk=person.pk))
@@ -284,7 +296,13 @@ def role_appointment_create(
 ) -> RoleAppointment:
     """Record a role in a person's history. The trust and professional group are copied from
     the person as they are now (reports group by them as they were), unless a trust is given
-    (an HR extract's). Who recorded it is kept; the source says how it came."""
+    (an HR extract's). Who recorded it is kept; the source says how it came. Someone
+    recording another person's role must be allowed to change that person
+    (people.permissions.changeable); anyone may record their own."""
+    recorder = recorded_by if getattr(recorded_by, "is_authenticated", False) else None
+    someone_else = recorder is not None and recorder.pk != person.pk
+    if someone_else and not is_active_superuser(recorder) and not may_change(recorder, person):
+        raise PermissionDenied("You may not record roles for this person.")
     appointment = RoleAppointment(
         person=person,
         trust=trust if trust is not None else person.trust,
@@ -294,7 +312,7 @@ def role_appointment_create(
         starts_on=starts_on,
         ends_on=ends_on,
         source=RoleSource(source),
-        recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+        recorded_by=recorder,
         recorded_at=timezone.now(),
     )
     appointment.full_clean()

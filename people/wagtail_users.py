@@ -15,14 +15,17 @@ of hole is closed three ways, none of which depends on listing Wagtail's views o
    permissions any more (migration people 0004), so nothing that checks them lets them in.
 
 What superusers change here is audited: roles, superuser status, activation, email and
-password changes (people.services.privileges_announce).
+password changes (people.services.privileges_announce), and every change to what a group
+grants (its members all gain or lose it).
 """
 
 import functools
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import URLPattern
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.users import forms as wagtail_user_forms
@@ -31,7 +34,7 @@ from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
 
 from . import events, services
-from .access import AccessRole
+from .access import REGION_SCOPED_ROLES, TRUST_SCOPED_ROLES, AccessRole
 
 
 def is_active_superuser(user) -> bool:
@@ -171,7 +174,97 @@ class TandemUserViewSet(SuperusersOnlyViewSetMixin, wagtail_users.UserViewSet):
         return UserEditForm if for_update else UserCreationForm
 
 
+# --- groups: a group's permissions are every member's, so changing them is audited --------
+
+
+def group_permissions(group: Group) -> frozenset[str]:
+    """Everything a group grants, as labels: model permissions ("people.change_user"), and
+    page and collection permissions with the page or collection they apply to."""
+    if group.pk is None:
+        return frozenset()
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission
+
+    labels = {
+        f"{app}.{codename}"
+        for app, codename in group.permissions.values_list("content_type__app_label", "codename")
+    }
+    labels |= {
+        f"{codename} on page {page_id}"
+        for page_id, codename in GroupPagePermission.objects.filter(group=group).values_list(
+            "page_id", "permission__codename"
+        )
+    }
+    labels |= {
+        f"{codename} on collection {collection_id}"
+        for collection_id, codename in GroupCollectionPermission.objects.filter(
+            group=group
+        ).values_list("collection_id", "permission__codename")
+    }
+    return frozenset(labels)
+
+
+class AuditedGroupFormMixin:
+    """Wagtail saves a group's form and then its permission panels (process_form): both, and
+    the record of what changed, in one transaction."""
+
+    def process_form(self):
+        with transaction.atomic():
+            before = group_permissions(self.object)
+            existed = self.object.pk is not None
+            response = super().process_form()
+            group = self.object
+            if group.pk is None or not 300 <= response.status_code < 400:
+                return response  # the form was refused: nothing changed
+            after = group_permissions(group)
+            if not existed or before != after:
+                events.announce(
+                    "access_changed",
+                    actor=self.request.user,
+                    request=self.request,
+                    target=group,
+                    detail={
+                        "group": group.name,
+                        "created": not existed,
+                        "permissions_added": sorted(after - before),
+                        "permissions_removed": sorted(before - after),
+                        "members": group.user_set.count(),
+                        "via": "Wagtail groups admin",
+                    },
+                )
+        return response
+
+
+class AuditedGroupCreateView(AuditedGroupFormMixin, wagtail_groups.CreateView):
+    pass
+
+
+class AuditedGroupEditView(AuditedGroupFormMixin, wagtail_groups.EditView):
+    pass
+
+
+class AuditedGroupDeleteView(wagtail_groups.DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            events.announce(
+                "access_changed",
+                actor=self.request.user,
+                request=self.request,
+                target=self.object,
+                detail={
+                    "group": self.object.name,
+                    "deleted": True,
+                    "permissions_removed": sorted(group_permissions(self.object)),
+                    "members": self.object.user_set.count(),
+                    "via": "Wagtail groups admin",
+                },
+            )
+            super().delete_action()
+
+
 class TandemGroupViewSet(SuperusersOnlyViewSetMixin, wagtail_groups.GroupViewSet):
+    add_view_class = AuditedGroupCreateView
+    edit_view_class = AuditedGroupEditView
+    delete_view_class = AuditedGroupDeleteView
     copy_view_enabled = False
 
 
@@ -215,7 +308,29 @@ class SetActiveStateBulkAction(
         return changed, 0
 
 
+class UnscopedRoleForm(forms.Form):
+    """The roles a bulk action can give: those needing no trust or region. A programme
+    administrator, reporting lead or regional lead is granted *for* a trust or region, which
+    a bulk action has no way to ask (it was a 500), so those are granted one by one."""
+
+    role = forms.ModelChoiceField(
+        queryset=Group.objects.exclude(name__in=TRUST_SCOPED_ROLES | REGION_SCOPED_ROLES),
+        help_text=(
+            "Programme administrators, trust reporting leads and regional leads are granted "
+            "for a trust or a region, under People and trusts → Access roles."
+        ),
+        error_messages={
+            "invalid_choice": (
+                "This role is granted for a trust or a region: grant it under People and "
+                "trusts → Access roles."
+            )
+        },
+    )
+
+
 class AssignRoleBulkAction(SuperusersOnlyBulkActionMixin, bulk_actions.AssignRoleBulkAction):
+    form_class = UnscopedRoleForm
+
     @classmethod
     def execute_action(cls, objects, role=None, by=None, request=None, **kwargs):
         if role is None:

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from people.access import AccessRole, sees_others
-from people.permissions import people_visible_to, register_scope
+from people.permissions import may_change, register_scope
 
 from .models import SubjectAccessRequest
 
@@ -27,7 +27,8 @@ def holds_privileged_role(person) -> bool:
 def may_erase(user, person) -> bool:
     """Superusers may erase anyone but themselves. A programme administrator may erase the
     people of their own trust (people.permissions decides who that is) who hold no staff
-    role: erasing a colleague with privileges is a superuser's decision. Nobody erases
+    role: erasing a colleague with privileges is a superuser's decision. Whom they may see
+    through another role (a reporting lead's trust) is not theirs to erase. Nobody erases
     their own account here (that would lock them out mid-request)."""
     if not user.is_authenticated or not user.is_active or user.pk == person.pk:
         return False
@@ -37,7 +38,7 @@ def may_erase(user, person) -> bool:
         return False
     if holds_privileged_role(person):
         return False
-    return people_visible_to(user).filter(pk=person.pk).exists()
+    return may_change(user, person)
 
 
 def may_erase_anyone(user) -> bool:

@@ -432,7 +432,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's sign-in form
 # allauth passes the address as credentials["email"]: read it wherever it is (accounts.lockout).
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_account"
-AXES_RESET_ON_SUCCESS = True
+# Not axes's reset on success: it deletes every failure from the signing-in address, so a
+# guesser could clear their count on a victim's account by signing in to their own from the
+# same address. A successful sign-in forgets the failures of that account only
+# (accounts.lockout.forget_failures_of, on user_logged_in).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False

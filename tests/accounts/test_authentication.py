@@ -241,3 +241,20 @@ def test_failures_are_counted_against_the_address_as_typed_normalised(
     response = sign_in(client, participant.email, ip="10.0.2.1")
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_failures_at_another(
+    client, participant, settings
+):
+    """The review's finding: four guesses at a victim's account, a correct sign-in to one's
+    own from the same address, four more guesses: the victim's account must lock."""
+    attacker = UserFactory(email="attacker@northshire.nhs.uk", trust=participant.trust)
+    for _round in range(2):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            sign_in(client, participant.email, "wrong-password", ip="10.0.3.3")
+        if _round == 0:
+            assert sign_in(client, attacker.email, ip="10.0.3.3").status_code == 302
+            client.logout()
+    response = sign_in(client, participant.email, ip="10.0.9.9")  # the right password
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
