@@ -51,9 +51,10 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def _profile_first(self, request, url):
-        # The profile step before anything else while the profile is missing something.
+        # The profile step before anything else while the profile is missing something; it
+        # goes on to the person's landing page (`url`) once saved.
         if needs_profile_step(request.user):
-            return profile_step_url(url)
+            return profile_step_url()
         return url
 
     def get_login_redirect_url(self, request):
