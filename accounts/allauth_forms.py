@@ -36,11 +36,11 @@ WORDING = {
 }
 NEW_PASSWORD = {
     "password1": ("New password", NEW_PASSWORD_HINT, "Enter a new password"),
-    "password2": ("Type the new password again", "", "Type the new password again"),
+    "password2": ("Type the new password again", "", "Enter the new password again"),
 }
 FIRST_PASSWORD = {
-    "password1": ("Create a password", NEW_PASSWORD_HINT, "Create a password"),
-    "password2": ("Type the password again", "", "Type the password again"),
+    "password1": ("Create a password", NEW_PASSWORD_HINT, "Enter a password"),
+    "password2": ("Type the password again", "", "Enter the password again"),
 }
 # allauth's own sentences, as Tandem says them.
 REWORDED = {
