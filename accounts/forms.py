@@ -45,8 +45,30 @@ class SignupDetailsForm(forms.Form):
         """allauth calls this after saving; the adapter has already set trust and names."""
 
 
+def profile_step_fields(user) -> list[str]:
+    """What the profile step asks: what the person must still give
+    (people.User.missing_profile_fields) and, for those who take part in programmes, the
+    empty fields that go with it (band, directorate, and the register when the group is still
+    to choose or is clinical). Never a field they have filled in, and nothing at all once the
+    profile is complete."""
+    missing = user.missing_profile_fields
+    if not missing:
+        return []
+    asked = set(missing)
+    if user.takes_part_in_programmes:
+        asked |= {name for name in ("band", "directorate") if not getattr(user, name)}
+        if "professional_group" in missing or user.is_clinical:
+            asked |= {
+                name
+                for name in ("registration_body", "registration_number")
+                if not getattr(user, name)
+            }
+    return [name for name in PROFILE_FIELDS if name in asked]
+
+
 class ProfileForm(forms.ModelForm):
-    """Profile completion on first sign-in, and later edits by the person themselves."""
+    """Profile completion on first sign-in (only `fields`, what is missing), and later edits
+    of the whole profile by the person themselves."""
 
     class Meta:
         model = User
@@ -56,15 +78,25 @@ class ProfileForm(forms.ModelForm):
             "healthcare science and pharmacy staff.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "professional_group", "job_title"):
+        required = ["first_name", "last_name"]
+        if self.instance.takes_part_in_programmes:
+            required += ["professional_group", "job_title"]
+        for name in required:
             self.fields[name].required = True
+        if fields is not None:
+            for name in set(self.fields) - set(fields):
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
-        group = cleaned.get("professional_group")
-        if group in REGISTRATION_BODY_FOR_GROUP and not cleaned.get("registration_number"):
+        group = cleaned.get("professional_group", self.instance.professional_group)
+        if (
+            "registration_number" in self.fields
+            and group in REGISTRATION_BODY_FOR_GROUP
+            and not cleaned.get("registration_number")
+        ):
             body = REGISTRATION_BODY_FOR_GROUP[ProfessionalGroup(group)]
             self.add_error(
                 "registration_number", f"Clinicians give their registration number ({body.label})."

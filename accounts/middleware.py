@@ -6,16 +6,26 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from people.access import has_staff_access
 
+from .landing import needs_profile_step, profile_step_url
+
 # Pages only staff roles use. Participant pages stay reachable while 2FA is being set up.
 STAFF_PATH_PREFIXES = ("/admin/", "/reports/")
 # Where a staff person without 2FA may still go: sign-in, sign-out, 2FA set-up itself.
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz/")
+
+
+# Where a person whose profile is missing something may still go: sign-in, sign-out, password
+# and 2FA pages and the profile itself (/accounts/), their own data (/account/), files the
+# pages need. Everything else, the participant pages above all, waits for the profile.
+PROFILE_STEP_EXEMPT_PREFIXES = ("/accounts/", "/account/", "/static/", "/media/", "/healthz/")
+# Wagtail's own test, as its require_admin_access decorator applies it.
+ADMIN_PERMISSION = "wagtailadmin.access_admin"
 
 
 def needs_two_factor(user) -> bool:
@@ -80,4 +90,47 @@ class StaffIdleTimeoutMiddleware:
                 )
             if last_seen is None or now - last_seen >= 60:
                 request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class AdminAccessMiddleware:
+    """A signed-in person who may not use the Wagtail admin gets one page saying so (403),
+    with ways on, at any /admin/ address.
+
+    Without this, Wagtail sends them to WAGTAILADMIN_LOGIN_URL (our sign-in, as it must be
+    for anonymous visitors), allauth sends a signed-in person straight back to `next`, and the
+    browser goes round until it gives up, Wagtail adding a "You do not have permission"
+    message on every turn. Before the two-factor check: someone refused the admin need not set
+    up an authenticator app to be told so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and request.path.startswith("/admin/")
+            and not user.has_perm(ADMIN_PERMISSION)
+        ):
+            return render(request, "accounts/admin_refused.html", status=403)
+        return self.get_response(request)
+
+
+class ProfileStepMiddleware:
+    """Nothing but the profile step until the profile has what the person must give
+    (people.User.missing_profile_fields): typing /learn/ or any other address leads back to
+    it, and on to the address asked for once it is saved. Staff are asked only their name, so
+    they are not held up for fields their work does not need."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(PROFILE_STEP_EXEMPT_PREFIXES) and needs_profile_step(
+            request.user
+        ):
+            # On to the page asked for afterwards; not to a form's address, which wants a POST.
+            next_url = request.get_full_path() if request.method == "GET" else None
+            return redirect(profile_step_url(next_url))
         return self.get_response(request)

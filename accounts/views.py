@@ -8,7 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
 from . import services
-from .forms import InvitationAcceptForm, ProfileForm
+from .forms import InvitationAcceptForm, ProfileForm, profile_step_fields
+from .landing import landing_url
 
 
 @require_GET
@@ -36,17 +37,25 @@ def _safe_next(request, default: str) -> str:
 
 @login_required
 def profile(request):
-    """Profile completion on first sign-in, and the person's own profile afterwards."""
-    first_time = not request.user.profile_is_complete
-    form = ProfileForm(request.POST or None, instance=request.user)
+    """The profile step while the profile is missing something (only what is missing is
+    asked), and the person's own whole profile afterwards."""
+    user = request.user
+    first_time = not user.profile_is_complete
+    fields = profile_step_fields(user) if first_time else None
+    form = ProfileForm(request.POST or None, instance=user, fields=fields)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile is saved.")
-        return redirect(_safe_next(request, settings.LOGIN_REDIRECT_URL))
+        return redirect(_safe_next(request, landing_url(user)))
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "first_time": first_time, "next": _safe_next(request, "")},
+        {
+            "form": form,
+            "first_time": first_time,
+            "takes_part": user.takes_part_in_programmes,
+            "next": _safe_next(request, ""),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -10,6 +10,7 @@ from people.models import AccessGrant, ProfessionalGroup, Region, RegistrationBo
 from people.services import access_grant_create
 
 from .run import DEMO_EMAIL_DOMAIN, PersonSpec, SeedError, SeedRun
+from .totp import DEMO_TOTP_SECRET
 from .trusts import FIRST_TRUST
 
 G = ProfessionalGroup
@@ -121,10 +122,8 @@ def _grant(run: SeedRun, user: User, role: AccessRole) -> None:
         run.created["access grants"] += 1
 
 
-# Staff roles need two-factor authentication. The demo staff logins share this authenticator
-# secret so a newcomer can sign in at once: `manage.py demo_totp_code` prints the current code
-# (or add the secret to any authenticator app). Demo data only; never in production.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  (published demo value)
+# The demo staff logins' shared authenticator secret lives in demo.totp (DEMO_TOTP_SECRET),
+# which `manage.py demo_totp_code` reads without starting Django.
 SHARED_DOMAIN = "nhs.net"
 
 

@@ -42,6 +42,10 @@ STAFF_ROLES = frozenset(
     }
 )
 
+# Roles that take part in programmes (whatever staff roles their holders also have): the
+# profile step asks their holders for what reports count and pairing needs.
+PROGRAMME_ROLES = frozenset({AccessRole.PARTICIPANT, AccessRole.FACILITATOR})
+
 # The scope each role is granted for. Every grant of these roles names one; no other does.
 TRUST_SCOPED_ROLES = frozenset(
     {AccessRole.PROGRAMME_ADMINISTRATOR, AccessRole.TRUST_REPORTING_LEAD}

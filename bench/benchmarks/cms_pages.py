@@ -149,7 +149,14 @@ def module_30_signed_in(ctx):
     from people.models import User
 
     _, modules = _programme_with(30)
-    person = User.objects.create_user("bench.participant@tandem.example")
+    # A complete profile: an incomplete one is sent to the profile step from every page.
+    person = User.objects.create_user(
+        "bench.participant@tandem.example",
+        first_name="Bench",
+        last_name="Participant",
+        professional_group="management",
+        job_title="Service manager",
+    )
     for module in modules:
         ModuleProgress.objects.create(person=person, module=module)
         ModuleReflection.objects.create(person=person, module=module, text="Worth rereading.")

@@ -120,7 +120,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    # A signed-in person without admin access: one 403 page at /admin/, not a redirect loop.
+    "accounts.middleware.AdminAccessMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
+    # The profile step before anything else, until the profile has what the person must give.
+    "accounts.middleware.ProfileStepMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -414,6 +418,23 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # the two-factor code step, which axes does not see, so it stays — set looser than axes, so
 # on the password step axes answers first.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/300s/key"}
+# allauth's forms and errors in Tandem's words (British English, sentence case, labels).
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "signup": "accounts.allauth_forms.SignupForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+}
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.allauth_forms.AuthenticateForm",
+    "reauthenticate": "accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.allauth_forms.ActivateTOTPForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
 MFA_RECOVERY_CODE_COUNT = 10

@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
-from ..access import ROLES_THAT_SEE_OTHERS, STAFF_ROLES, AccessRole, has_staff_access
+from ..access import (
+    PROGRAMME_ROLES,
+    ROLES_THAT_SEE_OTHERS,
+    STAFF_ROLES,
+    AccessRole,
+    has_staff_access,
+)
 from ..validators import REGISTRATION_FORMATS, normalise_code, validate_registration_number
 from .trusts import Trust
 
@@ -224,17 +230,32 @@ class User(AbstractUser):
         return self.professional_group in CLINICAL_GROUPS
 
     @property
+    def takes_part_in_programmes(self) -> bool:
+        """Participants and facilitators, and anyone without staff access (a new sign-up holds
+        no role yet): the people whose professional group, job and registration reports count
+        and pairing uses. Staff in staff roles alone (editors, reviewers, administrators,
+        leads, superusers) do not."""
+        return bool(self.role_names & PROGRAMME_ROLES) or not has_staff_access(self)
+
+    @property
+    def missing_profile_fields(self) -> list[str]:
+        """What the profile step (accounts.views.profile) must still ask, in form order:
+        everyone's name; and of those who take part in programmes, their professional group
+        and job title, and a clinician's registration number. Never the trust: a person
+        cannot choose it on that form (sign-up, an invitation or an administrator sets it),
+        so asking would leave them stuck."""
+        missing = [name for name in ("first_name", "last_name") if not getattr(self, name)]
+        if self.takes_part_in_programmes:
+            missing += [
+                name for name in ("professional_group", "job_title") if not getattr(self, name)
+            ]
+            if self.is_clinical and not self.registration_number:
+                missing.append("registration_number")
+        return missing
+
+    @property
     def profile_is_complete(self) -> bool:
-        """What first sign-in asks for: names, a trust, a professional group and job title, and
-        a registration number for clinicians. Superusers may have no trust."""
-        return bool(
-            self.first_name
-            and self.last_name
-            and (self.trust_id or self.is_superuser)
-            and self.professional_group
-            and self.job_title
-            and (not self.is_clinical or self.registration_number)
-        )
+        return not self.missing_profile_fields
 
     @property
     def grants(self) -> list[tuple[str, int | None, int | None]]:

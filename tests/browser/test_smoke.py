@@ -42,13 +42,13 @@ def test_programme_administrator_signs_in_to_admin(page, live_url):
     # Wagtail's password-only form is replaced by Tandem's sign-in (lockout, 2FA).
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=(/|%2F)admin(/|%2F)$"))
 
-    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Email address").fill(admin.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.get_by_label("Code").fill(current_code())
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     # Wagtail's dashboard: the admin root, headed with WAGTAIL_SITE_NAME, the sidebar present
     # and the signed-in person named in the account summary.

@@ -261,7 +261,7 @@ def test_a_participant_cannot_erase_anyone(client, participant, trust_a):
     colleague = ClinicianFactory(trust=trust_a)
     sign_in(client, participant)
     response = client.post(erase_url(colleague), {"reason": "Request"})
-    assert response.status_code == 302  # not allowed into the admin at all
+    assert response.status_code == 403  # not allowed into the admin at all
     colleague.refresh_from_db()
     assert colleague.is_active
 

@@ -1,15 +1,20 @@
 import time
 
 from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.logins import DEMO_TOTP_SECRET
+from demo.totp import DEMO_TOTP_SECRET, usable_code
 
 
 class Command(BaseCommand):
-    help = "Print the current two-factor code of the demo staff logins (development only)."
+    help = (
+        "Print a two-factor code for the demo staff logins with at least 10 seconds left to "
+        "type it (development only). manage.py answers `demo_totp_code` without starting "
+        "Django (demo/totp.py); this command is the same with other options, such as --settings."
+    )
+    # A code printed after slow system checks has less time left; the checks are not needed.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
@@ -17,5 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("demo_totp_code is for demo data on a development machine.")
-        counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-        self.stdout.write(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter)))
+        now = time.time()
+        usable = usable_code(
+            DEMO_TOTP_SECRET,
+            now=now,
+            period=mfa_settings.TOTP_PERIOD,
+            digits=mfa_settings.TOTP_DIGITS,
+        )
+        self.stdout.write(usable.code)
+        self.stderr.write(usable.describe(now))
