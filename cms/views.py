@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +14,16 @@ from cms import selectors, services
 from cms.forms import ReflectionForm
 from cms.models import ModulePage, ModuleReflection
 from cms.search import MAX_QUERY_LENGTH, site_search
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says; send them
+    to the static file (its name carries a hash of its content in production). Temporary,
+    and cached for a day, so a new icon is picked up rather than remembered for ever."""
+    response = redirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response
 
 
 @require_GET
