@@ -9,7 +9,9 @@ page costs no query for its footer once one page has been served since the last 
 """
 
 from django.core.cache import cache
-from wagtail.models import Site
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Length, Substr
+from wagtail.models import PageViewRestriction, Site
 
 from cms import page_cache
 from cms.models import InformationPage
@@ -30,9 +32,14 @@ def footer_links(request) -> list[dict]:
         key = f"tandem:footer:{page_cache._version()}:{site.pk}:{root.root_path}"
         links = cache.get(key)
         if links is None:
+            # Behind any view restriction, on the page or above it: a subquery, where
+            # Wagtail's .public() would first read every restriction in a query of its own.
+            restricted = PageViewRestriction.objects.annotate(
+                prefix=Substr(OuterRef("path"), 1, Length("page__path"))
+            ).filter(prefix=F("page__path"))
             pages = (
                 InformationPage.objects.live()
-                .public()
+                .exclude(Exists(restricted))
                 .filter(
                     show_in_footer=True,
                     url_path__startswith=root.root_path,
