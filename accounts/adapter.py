@@ -1,5 +1,5 @@
 from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -7,12 +7,7 @@ from django.conf import settings
 
 from .landing import landing_url, needs_profile_step, profile_step_url
 
-
-def public_url(url: str) -> str:
-    """`url` (absolute, or a path) on Tandem's public address, settings.BASE_URL, whatever
-    host name the request that triggered it came in on."""
-    scheme, netloc, *_ = urlsplit(settings.BASE_URL)
-    return urlunsplit((scheme, netloc, *urlsplit(url)[2:]))
+from . import emails
 
 
 # The other ways allauth offers to confirm it is you, in Tandem's words.
@@ -75,20 +70,30 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Every allauth email goes through here: confirmation, password reset, unknown
-        account, account already exists, notifications. allauth builds their links from the
-        request's host (or a Site); ours start with BASE_URL, and sign as Tandem."""
+        account, account already exists, and the security notifications. allauth builds their
+        links from the request's host (or a Site); ours start with BASE_URL. Sent by
+        accounts.emails with Tandem's templates (text and HTML), not allauth's render_mail,
+        which would prefix the subject with a site name and needs a request."""
         context = {
             **context,
             **{
-                key: public_url(value)
+                key: emails.public_url(value)
                 for key, value in context.items()
                 if key.endswith("_url") and isinstance(value, str)
             },
+            "email": email,
             "current_site": SimpleNamespace(
-                name=settings.WAGTAIL_SITE_NAME, domain=urlsplit(settings.BASE_URL).netloc
+                name=emails.SITE_NAME, domain=urlsplit(settings.BASE_URL).netloc
             ),
         }
-        return super().send_mail(template_prefix, email, context)
+        context.pop("request", None)  # the templates need none; a worker has none
+        emails.send(template_prefix, to=email, context=context)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # allauth leaves the person out of a notification's context; the greeting names them.
+        return super().send_notification_mail(
+            template_prefix, user, context={"user": user, **(context or {})}, email=email
+        )
 
     def save_user(self, request, user, form, commit=True):
         # The sign-up form resolved the trust from the email's registered domain.

@@ -24,7 +24,16 @@ def invitations_index(request):
     _require_inviter(request)
     trusts = inviting_trusts(request.user)
     form = InvitationForm(request.POST or None, trusts=trusts)
+    domain_warning, warned_email = None, ""
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        # An address outside every registered domain is sent only once the administrator
+        # has confirmed that very address (changing it asks again).
+        confirmed = request.POST.get("confirm_address", "").strip().lower() == email
+        if not confirmed and not services.invitation_problems(email):
+            domain_warning = services.unregistered_domain_warning(email)
+            warned_email = email if domain_warning else ""
+    if request.method == "POST" and form.is_valid() and domain_warning is None:
         try:
             invitation = services.invitation_create(
                 email=form.cleaned_data["email"],
@@ -44,7 +53,13 @@ def invitations_index(request):
     return TemplateResponse(
         request,
         "accounts/admin/invitations.html",
-        {"form": form, "page": page, "header_title": "Invitations"},
+        {
+            "form": form,
+            "page": page,
+            "header_title": "Invitations",
+            "domain_warning": domain_warning,
+            "warned_email": warned_email,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -59,7 +74,10 @@ def invitations_import(request):
         uploaded = form.cleaned_data["file"]
         if request.POST.get("action") == "import":
             check, imported = services.invitees_import(
-                uploaded=uploaded, trust=form.cleaned_data["trust"], invited_by=request.user
+                uploaded=uploaded,
+                trust=form.cleaned_data["trust"],
+                invited_by=request.user,
+                outside_domains_confirmed=request.POST.get("confirm_outside_domains") == "yes",
             )
             if imported:
                 messages.success(request, f"{len(imported)} invitations created and being sent.")

@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import Trust, User
+from people.models import Trust, TrustEmailDomain, User
 
 from .models import Invitation, UserSession
 
@@ -148,6 +148,31 @@ def invitation_create(
     return invitation
 
 
+def unregistered_domains(emails) -> set[str]:
+    """The domains of `emails` that no trust has registered (admin → Sign-up email domains):
+    a personal address such as @gmail.com, or a typing slip such as @nhs.nte."""
+    domains = {email_domain(email) for email in emails} - {""}
+    registered = set(
+        TrustEmailDomain.objects.filter(domain__in=domains).values_list("domain", flat=True)
+    )
+    return domains - registered
+
+
+def unregistered_domain_warning(email: str) -> str | None:
+    """What an administrator is told before inviting an address outside every registered
+    domain. Such invitations are allowed (a trust may not have registered its domain yet,
+    or invites a partner organisation's staff) but never sent without a second look: the
+    person's trust, name and learning records go wherever the link goes."""
+    domain = email_domain(email)
+    if not domain or domain not in unregistered_domains([email]):
+        return None
+    return (
+        f"No trust has registered @{domain} addresses. Invitations usually go to a work "
+        "email address. Check that this is the person's own address, and that they should "
+        "use it for Tandem, before you send the invitation."
+    )
+
+
 def invitation_problems(email: str) -> list[str]:
     try:
         validate_email(email)
@@ -204,16 +229,24 @@ class InviteeRow:
     first_name: str
     last_name: str
     errors: list[str] = field(default_factory=list)
+    outside_domains: bool = False  # no trust registered its domain: confirm before sending
 
 
 @dataclass
 class InviteeCheck:
     rows: list[InviteeRow]
     file_errors: list[str] = field(default_factory=list)
+    # Set by invitees_import when rows are outside every registered domain and the
+    # administrator has not confirmed them: nothing was imported.
+    needs_confirmation: bool = False
 
     @property
     def bad_rows(self) -> list[InviteeRow]:
         return [row for row in self.rows if row.errors]
+
+    @property
+    def outside_domain_rows(self) -> list[InviteeRow]:
+        return [row for row in self.rows if row.outside_domains and not row.errors]
 
     @property
     def ok(self) -> bool:
@@ -329,6 +362,7 @@ def invitees_check(uploaded) -> InviteeCheck:
             rows=[], file_errors=["The file could not be read. Save it as CSV or XLSX."]
         )
     refusals = _email_refusals({row.email for row in rows if row.email})
+    outside = unregistered_domains(row.email for row in rows if row.email)
     expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     seen = {}
     for row in rows:
@@ -342,6 +376,7 @@ def invitees_check(uploaded) -> InviteeCheck:
             else:
                 if row.email in refusals:
                     row.errors.append(refusals[row.email])
+                row.outside_domains = email_domain(row.email) in outside
             if row.email in seen:
                 row.errors.append(f"The same email address is also on row {seen[row.email]}.")
             seen.setdefault(row.email, row.number)
@@ -371,14 +406,21 @@ class _ImportRefused(Exception):
     pass
 
 
-def invitees_import(*, uploaded, trust: Trust, invited_by) -> tuple[InviteeCheck, list[Invitation]]:
-    """Import every row, or none: checks again, and creates nothing unless all rows are good.
+def invitees_import(
+    *, uploaded, trust: Trust, invited_by, outside_domains_confirmed: bool = False
+) -> tuple[InviteeCheck, list[Invitation]]:
+    """Import every row, or none: checks again, and creates nothing unless all rows are good
+    and, when some addresses are outside every registered domain, the administrator has
+    confirmed them (`outside_domains_confirmed`; otherwise `check.needs_confirmation`).
 
     Should a row still be refused when saved (someone invited the same person a moment ago),
     everything is rolled back, no email is sent, and the row says why.
     """
     check = invitees_check(uploaded)
     if not check.ok:
+        return check, []
+    if check.outside_domain_rows and not outside_domains_confirmed:
+        check.needs_confirmation = True
         return check, []
     invitations = []
     try:

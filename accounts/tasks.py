@@ -1,10 +1,9 @@
 from celery import shared_task
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outbox import claims
 
+from . import emails
 from .models import Invitation
 
 
@@ -29,12 +28,10 @@ def send_invitation(invitation_id: int) -> str:
             invitation_id,
             refuse=_refuse_if_done,
         ) as invitation:
-            context = {"invitation": invitation, "link": invitation_link(invitation)}
-            send_mail(
-                subject=f"[Tandem] {invitation.trust.name} invites you to join Tandem",
-                message=render_to_string("accounts/email/invitation.txt", context),
-                from_email=None,
-                recipient_list=[invitation.email],
+            emails.send(
+                "accounts/email/invitation",
+                to=invitation.email,
+                context={"invitation": invitation, "link": invitation_link(invitation)},
             )
             invitation.sent_at = timezone.now()
             invitation.save(update_fields=["sent_at"])

@@ -10,6 +10,7 @@ Headings: a page's title is its h1; blocks that start a section of their own use
 their parts h3, so the outline stays in order whatever blocks an editor combines.
 """
 
+import re
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -260,6 +261,26 @@ class PairedActivityBlock(blocks.StructBlock):
         }
 
 
+# A verdict an editor opened the feedback with, which Tandem gives itself ("Correct." or
+# "Not quite.") and so leaves out: "Correct. Right. It is…" said it twice.
+# Only a verdict that ends in punctuation counts: "Right-sizing…" and "No one…" are not one.
+_END = r"(?:\s*[.:;,!]|\s+[\u2014\u2013-])\s*"  # an em or en dash, or a hyphen, spaced
+_VERDICTS = {
+    True: re.compile(rf"^\s*(?:right|correct|yes|exactly|well done){_END}", re.I),
+    False: re.compile(rf"^\s*(?:not quite|wrong|incorrect|no){_END}", re.I),
+}
+
+
+def feedback_without_verdict(feedback: str, *, correct: bool) -> str:
+    """The feedback as shown after Tandem's own verdict: without an opening "Right." (on a
+    correct answer) or "Wrong." (on a wrong one), and capitalised again. A verdict that
+    disagrees, or a word like "Unlikely", is the editor's point and stays."""
+    rest = _VERDICTS[bool(correct)].sub("", feedback or "", count=1)
+    if not rest:
+        return feedback or ""
+    return rest[0].upper() + rest[1:]
+
+
 class AnswerOptionBlock(blocks.StructBlock):
     answer = blocks.CharBlock(max_length=300)
     correct = blocks.BooleanBlock(required=False, help_text="Tick the one correct answer.")
@@ -299,6 +320,22 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         # page passes it (stable across renders), otherwise a fresh one.
         block_id = (parent_context or {}).get("block_id")
         context["uid"] = str(block_id or uuid.uuid4()).replace("-", "")[:8]
+        context["questions"] = [
+            {
+                "question": question["question"],
+                "options": [
+                    {
+                        "answer": option["answer"],
+                        "correct": option["correct"],
+                        "feedback": feedback_without_verdict(
+                            option["feedback"], correct=option["correct"]
+                        ),
+                    }
+                    for option in question["options"]
+                ],
+            }
+            for question in value["questions"]
+        ]
         return context
 
     class Meta:

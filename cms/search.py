@@ -93,6 +93,25 @@ def excerpt(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
 
 
+# Rich-text elements that start a new line of text; every other element (bold, italic, links)
+# runs on inside its sentence.
+BLOCK_ELEMENTS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dt", "dd", "th", "td")
+
+
+def rich_text_lines(source: str) -> list[str]:
+    """The lines of a rich-text value: a line per heading, paragraph or list item, with bold,
+    italic and links kept inside their sentence. (Splitting at every element, as
+    BeautifulSoup's get_text("\n") does, cut "<b>Cost centre</b>: the ward" into "Cost
+    centre" and ": the ward", which the snippet then punctuated as two sentences.)"""
+    soup = BeautifulSoup(source, "html.parser")
+    for line_break in soup.find_all("br"):
+        line_break.replace_with(" ")  # a soft break inside a paragraph or item, not a sentence
+    for element in soup.find_all(BLOCK_ELEMENTS):
+        element.insert_before("\n")
+        element.insert_after("\n")
+    return soup.get_text().splitlines()
+
+
 def _lines(page: Page):
     """The page's text, a line per heading, paragraph, list item or field."""
     yield getattr(page, "summary", "") or ""
@@ -100,7 +119,7 @@ def _lines(page: Page):
         if child.block_type == "rich_text":
             # Keep the breaks between headings, paragraphs and list items, which the search
             # index's own text extraction runs together.
-            yield from BeautifulSoup(child.value.source, "html.parser").get_text("\n").splitlines()
+            yield from rich_text_lines(child.value.source)
         else:
             yield from child.block.get_searchable_content(child.value)
 

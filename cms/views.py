@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +14,16 @@ from cms import selectors, services
 from cms.forms import ReflectionForm
 from cms.models import ModulePage, ModuleReflection
 from cms.search import MAX_QUERY_LENGTH, site_search
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says; send them
+    to the static file (its name carries a hash of its content in production). Temporary,
+    and cached for a day, so a new icon is picked up rather than remembered for ever."""
+    response = redirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response
 
 
 @require_GET
@@ -62,16 +73,23 @@ def _back_to(module: ModulePage, request, anchor: str):
     return redirect(f"{module.get_url(request)}#{anchor}")
 
 
+def _confirm(request, text: str, *, beside: str) -> None:
+    """A confirmation shown beside the form it answers (templates/cms/module_page.html puts
+    messages tagged `beside` under that section's heading, where the redirect's anchor
+    lands), not at the top of the page, thousands of pixels out of sight."""
+    messages.success(request, text, extra_tags=beside)
+
+
 @login_required
 @require_POST
 def module_progress(request, page_id: int):
     module = _module_for(request, page_id)
     if request.POST.get("completed") == "yes":
         services.module_progress_mark_complete(person=request.user, module=module)
-        messages.success(request, f"You marked {module.title} as complete.")
+        _confirm(request, f"You marked {module.title} as complete.", beside="progress")
     else:
         services.module_progress_clear(person=request.user, module=module)
-        messages.success(request, f"{module.title} is no longer marked as complete.")
+        _confirm(request, f"{module.title} is no longer marked as complete.", beside="progress")
     return _back_to(module, request, "progress")
 
 
@@ -84,7 +102,7 @@ def reflection_add(request, page_id: int):
         services.module_reflection_add(
             person=request.user, module=module, text=form.cleaned_data["text"]
         )
-        messages.success(request, "Your reflection is saved. Only you can see it.")
+        _confirm(request, "Your reflection is saved. Only you can see it.", beside="reflections")
         return _back_to(module, request, "reflections")
     # Show the module again with the error beside the field and the text kept.
     context = module.get_context(request)
@@ -103,8 +121,9 @@ def reflection_delete(request, reflection_id: int):
         )
     except ModuleReflection.DoesNotExist:
         raise Http404("No such reflection.") from None
-    messages.success(request, "Your reflection was deleted.")
     module = ModulePage.objects.live().filter(pk=reflection.module_id).first()
     if module is None:
+        messages.success(request, "Your reflection was deleted.")
         return redirect("cms:my_learning")
+    _confirm(request, "Your reflection was deleted.", beside="reflections")
     return _back_to(module, request, "reflections")

@@ -14,6 +14,7 @@ from core import views as core_views
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     # Wagtail's own sign-in and password views would skip two-factor authentication and
     # lockout; every sign-in goes through allauth instead.
     path("admin/login/", account_views.admin_login_redirect),

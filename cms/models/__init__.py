@@ -2,6 +2,7 @@
 
 from .pages import (
     HomePage,
+    InformationPage,
     ModulePage,
     ModuleRelatedLink,
     ProgrammeIndexPage,
@@ -15,6 +16,7 @@ from .taxonomy import LeadershipDimension, Topic
 
 __all__ = [
     "HomePage",
+    "InformationPage",
     "LeadershipDimension",
     "ModulePage",
     "ModuleProgress",

@@ -4,8 +4,9 @@
     ├── ProgrammeIndexPage          "Programmes"
     │   └── ProgrammePage           e.g. "Leading Together"
     │       └── ModulePage          e.g. "NHS budgets and financial management"
-    └── ResourceIndexPage           "Resource library"
-        └── ResourcePage
+    ├── ResourceIndexPage           "Resource library"
+    │   └── ResourcePage
+    └── InformationPage             "Privacy notice", "Accessibility statement", "Contact us"
 
 parent_page_types/subpage_types on every model keep pages in their place: the admin offers
 only the types allowed under a parent, and refuses the others with a validation message.
@@ -77,7 +78,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ProgrammeIndexPage", "cms.ResourceIndexPage"]
+    subpage_types = ["cms.ProgrammeIndexPage", "cms.ResourceIndexPage", "cms.InformationPage"]
     max_count = 1
 
     class Meta:
@@ -431,3 +432,33 @@ class ResourcePage(BreadcrumbsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["topic_list"] = list(self.topics.all())
         return context
+
+
+# --------------------------------------------------------------------------------------------
+# Information: the pages the footer links to
+
+
+class InformationPage(BreadcrumbsMixin, Page):
+    """A page of plain information about the service itself: the privacy notice, the
+    accessibility statement, how to get help. Migration cms.0007 creates those three; editors
+    change their wording, and may add more (a page marked "show in footer" is linked from
+    every page's footer, in the order of the page tree)."""
+
+    summary = models.TextField(
+        max_length=400, blank=True, help_text="One or two sentences under the title."
+    )
+    body = RichTextField(
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul", "document-link"]
+    )
+    show_in_footer = models.BooleanField(
+        default=True, help_text="Link to this page from the footer of every page."
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    promote_panels = [*Page.promote_panels, FieldPanel("show_in_footer")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "information page"

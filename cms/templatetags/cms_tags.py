@@ -32,6 +32,15 @@ def main_navigation(context):
     return {"items": items}
 
 
+@register.inclusion_tag("includes/footer_links.html", takes_context=True)
+def footer_links(context):
+    """The footer's links: the information pages editors mark "show in footer" (cms.footer)."""
+    from cms.footer import footer_links as links
+
+    request = context.get("request")
+    return {"links": links(request), "path": request.path if request is not None else ""}
+
+
 @register.filter
 def minutes(value):
     """45 -> "45 minutes"; 90 -> "1 hour 30 minutes"; 120 -> "2 hours"."""

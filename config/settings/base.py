@@ -362,6 +362,9 @@ WAGTAIL_SITE_NAME = "Tandem"
 # to Wagtail's own password form at /_util/login/.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_BASE_URL = env_base_url("WAGTAILADMIN_BASE_URL", BASE_URL)
+# Workflow and comment notifications in Tandem's HTML layout as well as in plain text
+# (templates/wagtailadmin/notifications/).
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 WAGTAIL_I18N_ENABLED = False
 # The database backend uses SQLite's FTS5 locally and PostgreSQL's full-text search in
 # production. SEARCH_CONFIG is PostgreSQL's text search configuration: English stemming
@@ -412,7 +415,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
+# Emails are rendered by accounts.emails from Tandem's templates (so no subject prefix).
+# A person is told by email when their password, email address or two-factor
+# authentication changes, so a change they did not make does not pass unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # django-axes is the lockout for passwords (below). allauth's failed-login limit also guards
 # the two-factor code step, which axes does not see, so it stays — set looser than axes, so

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Invitation
 from people.models import User
-from tests.factories import give_totp
+from tests.factories import TrustEmailDomainFactory, give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,19 @@ def admin_client(client, administrator):
     return client
 
 
+@pytest.fixture
+def northshire_registered(trust_a):
+    """Trust A registered its domain: inviting its staff needs no second look (an address
+    outside every registered domain does: test_invitation_domain_warning.py)."""
+    return TrustEmailDomainFactory(trust=trust_a, domain="northshire.nhs.uk")
+
+
 def link_path(message):
     return re.search(r"https?://[^/\s]+(/accounts/invitation/\S+/)", message.body).group(1)
 
 
 def test_administrator_invites_one_person_and_they_join_the_trust(
-    admin_client, administrator, client, django_capture_on_commit_callbacks
+    admin_client, administrator, client, django_capture_on_commit_callbacks, northshire_registered
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -192,7 +199,7 @@ def test_dry_run_lists_every_bad_row_with_its_reason_and_imports_nothing(
 
 
 def test_good_file_imports_every_row_in_one_go(
-    admin_client, administrator, django_capture_on_commit_callbacks
+    admin_client, administrator, django_capture_on_commit_callbacks, northshire_registered
 ):
     text = "Email,First name,Last name\na@northshire.nhs.uk,A,One\nb@northshire.nhs.uk,B,Two\n\n"
     with django_capture_on_commit_callbacks(execute=True):

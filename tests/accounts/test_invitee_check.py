@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Invitation
-from tests.factories import give_totp
+from tests.factories import TrustEmailDomainFactory, give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,8 @@ def test_a_row_refused_at_save_time_rolls_everything_back_and_is_explained(
     no email goes, and the page says which row and why (before, a ValidationError: 500)."""
     from django.core import mail
 
+    TrustEmailDomainFactory(trust=administrator.trust, domain="northshire.nhs.uk")
+
     services.invitation_create(
         email="late@northshire.nhs.uk", trust=administrator.trust, invited_by=administrator
     )
@@ -105,8 +107,9 @@ def test_the_check_reads_existing_accounts_and_invitations_in_constant_queries(
         f"{participant.email.upper()},Already,Here\n"
         "waiting@northshire.nhs.uk,Still,Waiting\n" + people
     )
-    # Two queries for the whole file: pending invitations, then existing accounts.
-    with django_assert_max_num_queries(2):
+    # Three queries for the whole file: pending invitations, existing accounts, and which of
+    # its email domains a trust has registered.
+    with django_assert_max_num_queries(3):
         check = services.invitees_check(SimpleUploadedFile("people.csv", text.encode()))
     assert check.rows[0].errors == ["This person already has a Tandem account."]
     assert check.rows[1].errors == ["This person already has an invitation waiting."]

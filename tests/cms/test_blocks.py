@@ -234,7 +234,12 @@ class TestKnowledgeCheck:
             assert radio["name"] == "kc-1234abcd-q1"
             assert html.find("label", attrs={"for": radio["id"]})
         assert [r["data-correct"] for r in radios] == ["true", "false"]
-        assert radios[0]["data-feedback"].startswith("Right:")
+        # The feedback the script shows after its own "Correct.": the preview value's
+        # opening "Right:" is left out (issue 9: "Correct. Right. It is…").
+        assert radios[0]["data-feedback"] == (
+            "Premium-rate cover for vacant posts is the commonest driver of pay overspends."
+        )
+        assert radios[1]["data-feedback"].startswith("Unlikely: the establishment")
 
     def test_answers_and_feedback_are_readable_without_javascript(self):
         html = render("knowledge_check")
@@ -242,6 +247,9 @@ class TestKnowledgeCheck:
         assert details.find("summary").get_text(" ", strip=True).startswith("Show the answer")
         items = [li.get_text(" ", strip=True) for li in details.find_all("li")]
         assert items[0].startswith("Correct answer: Agency and bank staff")
+        assert "Right:" not in items[0] and items[0].endswith(
+            "Premium-rate cover for vacant posts is the commonest driver of pay overspends."
+        )
         assert items[1].startswith("Not correct: Too many permanent staff")
 
     def test_the_scoring_button_waits_for_the_script(self):
@@ -286,3 +294,25 @@ def test_the_knowledge_check_script_exists_and_never_uses_inline_handlers():
     assert "addEventListener" in source
     assert "innerHTML" not in source  # feedback is set as text, never parsed as HTML
     assert "eval(" not in source
+
+
+@pytest.mark.parametrize(
+    ("feedback", "correct", "shown"),
+    [
+        ("Right. It is marked favourable.", True, "It is marked favourable."),
+        ("Correct: budget minus actual.", True, "Budget minus actual."),
+        ("Yes \u2014 capital pays for assets.", True, "Capital pays for assets."),
+        ("Wrong. The establishment sets the posts.", False, "The establishment sets the posts."),
+        ("Not quite: agency rates exceed it.", False, "Agency rates exceed it."),
+        # Not a verdict Tandem repeats: the editor's words stay as written.
+        ("Unlikely: the establishment sets it.", False, "Unlikely: the establishment sets it."),
+        ("Right-sizing the rota is the point.", True, "Right-sizing the rota is the point."),
+        ("No one owns it yet.", False, "No one owns it yet."),
+        ("Right. It is.", False, "Right. It is."),  # "Right" on a wrong answer is no echo
+        ("Right.", True, "Right."),  # nothing else to say: kept
+    ],
+)
+def test_knowledge_check_feedback_does_not_repeat_the_verdict(feedback, correct, shown):
+    from cms.blocks import feedback_without_verdict
+
+    assert feedback_without_verdict(feedback, correct=correct) == shown

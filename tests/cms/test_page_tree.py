@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from cms.models import (
     HomePage,
+    InformationPage,
     ModulePage,
     ProgrammeIndexPage,
     ProgrammePage,
@@ -28,9 +29,16 @@ from tests.factories import (
 
 
 class PageTreeRules(WagtailPageTestCase):
-    def test_home_page_holds_the_two_indexes_only(self):
-        self.assertAllowedSubpageTypes(HomePage, {ProgrammeIndexPage, ResourceIndexPage})
+    def test_home_page_holds_the_two_indexes_and_information_pages_only(self):
+        self.assertAllowedSubpageTypes(
+            HomePage, {ProgrammeIndexPage, ResourceIndexPage, InformationPage}
+        )
         self.assertAllowedParentPageTypes(HomePage, {Page})
+
+    def test_information_pages_sit_under_the_home_page_and_have_no_children(self):
+        self.assertCanCreateAt(HomePage, InformationPage)
+        self.assertAllowedParentPageTypes(InformationPage, {HomePage})
+        self.assertAllowedSubpageTypes(InformationPage, set())
 
     def test_programmes_live_under_the_programme_index(self):
         self.assertCanCreateAt(ProgrammeIndexPage, ProgrammePage)

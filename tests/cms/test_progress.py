@@ -302,3 +302,61 @@ def test_learning_overview_groups_by_programme(participant, modules):
     assert overview.total == 3
     assert overview.percent == 33
     assert overview.next_module == modules[0]
+
+
+# --- Confirmations where the person is ------------------------------------------------------
+
+
+def test_the_saved_confirmation_is_beside_the_reflections_not_at_the_top(
+    client, participant, modules
+):
+    """Issue 9: after saving, the page jumped to the form and the green "saved" banner was
+    thousands of pixels above, out of sight."""
+    client.force_login(participant)
+    response = client.post(reflections_url(modules[0]), {"text": "The agency line."})
+    anchor = response["Location"].rsplit("#", 1)[1]
+    html = page(client, modules[0].url)
+    target = html.find(id=anchor)
+    assert target.name == "h3"
+    confirmation = target.find_next_sibling()
+    assert confirmation.get("role") == "status"
+    assert confirmation.get_text() == "Your reflection is saved. Only you can see it."
+    assert confirmation.select(".message--success")
+    assert not html.select("ul.messages")  # nothing left at the top of the page
+    assert "Your reflection is saved" not in page(client, modules[0].url).text  # shown once
+
+    reflection = ModuleReflection.objects.get()
+    response = client.post(f"/learn/reflections/{reflection.pk}/delete/")
+    html = page(client, modules[0].url)
+    deleted = html.find(id="reflections").find_next_sibling()
+    assert deleted.get_text() == "Your reflection was deleted."
+
+
+def test_the_completion_confirmation_is_under_your_progress(client, participant, modules):
+    client.force_login(participant)
+    client.post(progress_url(modules[0]), {"completed": "yes"})
+    html = page(client, modules[0].url)
+    confirmation = html.find(id="progress-heading").find_next_sibling()
+    assert confirmation.get_text() == f"You marked {modules[0].title} as complete."
+    assert not html.select("ul.messages")
+
+
+def test_other_messages_stay_at_the_top_of_a_module_page(client, participant, modules, rf):
+    client.force_login(participant)
+    client.post("/accounts/logout/")  # "You have signed out." is for the top of the next page
+    client.force_login(participant)
+    html = page(client, modules[0].url)
+    [top] = html.select("main > ul.messages")
+    assert "signed out" in top.get_text()
+    assert "signed out" not in html.find(id="progress").get_text()
+
+
+def test_a_refused_reflection_comes_back_at_the_form(client, participant, modules):
+    client.force_login(participant)
+    response = client.post(reflections_url(modules[0]), {"text": "   "})
+    assert response.status_code == 400
+    html = BeautifulSoup(response.content, "html.parser")
+    form = html.select_one("form.reflection-form")
+    # The browser keeps the action's anchor, so the error summary is in view.
+    assert form["action"].endswith("#reflections")
+    assert form.find(class_="error-summary")

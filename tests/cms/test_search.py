@@ -259,3 +259,28 @@ def test_postgresql_uses_its_full_text_search_with_english_stemming(
 @pytest.mark.skipif(ON_POSTGRES, reason="the SQLite backend is what runs locally")
 def test_sqlite_uses_fts5(budgets_module):
     assert type(get_search_backend()).__name__ == "SQLiteSearchBackend"
+
+
+def test_snippets_keep_bold_and_italic_words_inside_their_sentence(client, programme):
+    """Issue 9: snippets read "Cost centre. : the ward" and "backed by. joint management
+    training. in", because every element of the rich text became a sentence of its own."""
+    ResourcePageFactory(
+        title="Reading a budget statement",
+        summary="The words on a budget statement.",
+        body=[
+            {
+                "type": "rich_text",
+                "value": "<h2>The words</h2><ul><li><b>Cost centre</b>: the ward, team or "
+                "department the budget belongs to.</li><li><b>Variance</b>: budget minus "
+                "actual<br>in pounds</li></ul><p>Its first call is paired learning, backed by "
+                "<b>joint management training</b> in managing staff and <i>budgets</i>.</p>",
+            }
+        ],
+    )
+    html = search(client, q="cost centre")
+    [snippet] = [p.get_text() for p in html.select(".search-result__snippet")]
+    assert "Cost centre: the ward, team or department the budget belongs to." in snippet
+    assert "The words. Cost centre:" in snippet  # a heading still ends its sentence
+    assert "Variance: budget minus actual in pounds." in snippet  # a soft line break does not
+    assert "backed by joint management training in managing staff and budgets." in snippet
+    assert ". :" not in snippet and "by. joint" not in snippet
