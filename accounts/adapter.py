@@ -5,10 +5,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
-from .landing import landing_url, needs_profile_step, profile_step_url
-
 from . import emails
-
+from .landing import landing_url, needs_profile_step, profile_step_url
 
 # The other ways allauth offers to confirm it is you, in Tandem's words.
 REAUTHENTICATION_WORDING = {

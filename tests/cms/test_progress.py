@@ -346,7 +346,7 @@ def test_other_messages_stay_at_the_top_of_a_module_page(client, participant, mo
     client.post("/accounts/logout/")  # "You have signed out." is for the top of the next page
     client.force_login(participant)
     html = page(client, modules[0].url)
-    [top] = html.select("main > ul.messages")
+    [top] = html.select("main > [role=status] > ul.messages")
     assert "signed out" in top.get_text()
     assert "signed out" not in html.find(id="progress").get_text()
 
