@@ -190,15 +190,12 @@ def _fill_from_waitlist(cohort: Cohort, *, reason: str, now, seats: Seats | None
     return result
 
 
-def _require(by, *, enrolment: Enrolment | None = None, cohort: Cohort | None = None, self_ok):
+def _require(by, *, target: Enrolment | Cohort, person_id: int | None = None) -> None:
     """``by`` is None (Tandem itself: a task, or a sponsor's signed link, checked by its
-    caller), the person concerned (when ``self_ok``), or someone who may change the record."""
-    if by is None:
+    caller), the person concerned (``person_id``, where acting for oneself is allowed), or
+    someone whose change rule covers ``target`` (the host trust's administrators)."""
+    if by is None or (person_id is not None and by.pk == person_id):
         return
-    person_id = enrolment.person_id if enrolment is not None else None
-    if self_ok and person_id is not None and by.pk == person_id:
-        return
-    target = enrolment if enrolment is not None else cohort
     if not may_change(by, target):
         raise NotAllowed("You cannot change enrolments in this cohort.")
 
@@ -231,7 +228,7 @@ def enrolment_create(
 
     Raises ProfileIncomplete, EnrolmentClosed, AlreadyEnrolled or NotAllowed; nothing is
     written then."""
-    _require(by, cohort=cohort, self_ok=by is not None and by.pk == person.pk)
+    _require(by, target=cohort, person_id=person.pk)
     with transaction.atomic():
         now = timezone.now()
         cohort = _lock_cohort(cohort.pk)
@@ -278,7 +275,7 @@ def enrolment_create(
 def enrolment_approve(*, enrolment: Enrolment, by: User | None, reason: str = "") -> Enrolment:
     """The sponsor approves: enrolled if a seat fits, else waitlisted (from now: the queue is
     first come, first served among those who may take a seat)."""
-    _require(by, enrolment=enrolment, self_ok=False)
+    _require(by, target=enrolment)
     with transaction.atomic():
         now = timezone.now()
         cohort, enrolment = _locked_enrolment(enrolment)
@@ -294,7 +291,7 @@ def enrolment_approve(*, enrolment: Enrolment, by: User | None, reason: str = ""
 
 def enrolment_decline(*, enrolment: Enrolment, by: User | None, reason: str = "") -> Enrolment:
     """The sponsor declines: the application is withdrawn (it held no seat)."""
-    _require(by, enrolment=enrolment, self_ok=False)
+    _require(by, target=enrolment)
     with transaction.atomic():
         now = timezone.now()
         _cohort, enrolment = _locked_enrolment(enrolment)
@@ -322,7 +319,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User | None, reason: str) ->
     """Withdraw from a cohort (pending, waitlisted or enrolled). A freed seat goes at once to
     the first waitlisted person who fits the mix, in the same transaction. Someone other than
     the participant must say why."""
-    _require(by, enrolment=enrolment, self_ok=True)
+    _require(by, target=enrolment, person_id=enrolment.person_id)
     reason = (reason or "").strip()
     if not reason and (by is None or by.pk != enrolment.person_id):
         raise EnrolmentError("Give a reason for withdrawing this person.")
@@ -376,7 +373,7 @@ def enrolments_withdraw_for_erasure(*, person: User, by: User | None) -> int:
 def enrolment_promote(*, enrolment: Enrolment, by: User | None, reason: str = "") -> Enrolment:
     """An administrator promotes one person from the waiting list, ahead of their turn if they
     choose; a seat must still fit the person's group (capacity and the mix hold)."""
-    _require(by, enrolment=enrolment, self_ok=False)
+    _require(by, target=enrolment)
     with transaction.atomic():
         now = timezone.now()
         cohort, enrolment = _locked_enrolment(enrolment)
@@ -429,7 +426,7 @@ def cohort_release_reserved_seats(*, cohort_id: int, now=None) -> list[Enrolment
 
 
 def enrolment_complete(*, enrolment: Enrolment, by: User | None, reason: str = "") -> Enrolment:
-    _require(by, enrolment=enrolment, self_ok=False)
+    _require(by, target=enrolment)
     with transaction.atomic():
         _cohort, enrolment = _locked_enrolment(enrolment)
         return _move(
@@ -445,7 +442,7 @@ def enrolment_complete(*, enrolment: Enrolment, by: User | None, reason: str = "
 def enrolment_mark_not_completed(
     *, enrolment: Enrolment, by: User | None, reason: str = ""
 ) -> Enrolment:
-    _require(by, enrolment=enrolment, self_ok=False)
+    _require(by, target=enrolment)
     with transaction.atomic():
         _cohort, enrolment = _locked_enrolment(enrolment)
         return _move(
