@@ -230,8 +230,8 @@ def enrolment_create(
     written then."""
     _require(by, target=cohort, person_id=person.pk)
     with transaction.atomic():
-        now = timezone.now()
         cohort = _lock_cohort(cohort.pk)
+        now = timezone.now()  # after the lock: decisions and the queue follow its order
         _refuse_to_enrol(person, cohort, now)
         if Enrolment.objects.live().filter(person=person, cohort=cohort).exists():
             raise AlreadyEnrolled("You already have a place or an application in this cohort.")
@@ -277,8 +277,8 @@ def enrolment_approve(*, enrolment: Enrolment, by: User | None, reason: str = ""
     first come, first served among those who may take a seat)."""
     _require(by, target=enrolment)
     with transaction.atomic():
-        now = timezone.now()
         cohort, enrolment = _locked_enrolment(enrolment)
+        now = timezone.now()
         check_transition(
             action=Action.APPROVE, from_status=enrolment.status, to_status=Status.ENROLLED
         )
@@ -293,8 +293,8 @@ def enrolment_decline(*, enrolment: Enrolment, by: User | None, reason: str = ""
     """The sponsor declines: the application is withdrawn (it held no seat)."""
     _require(by, target=enrolment)
     with transaction.atomic():
-        now = timezone.now()
         _cohort, enrolment = _locked_enrolment(enrolment)
+        now = timezone.now()
         _move(
             enrolment,
             action=Action.DECLINE,
@@ -324,8 +324,8 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User | None, reason: str) ->
     if not reason and (by is None or by.pk != enrolment.person_id):
         raise EnrolmentError("Give a reason for withdrawing this person.")
     with transaction.atomic():
-        now = timezone.now()
         cohort, enrolment = _locked_enrolment(enrolment)
+        now = timezone.now()
         was_seated = enrolment.status in SEATED
         _move(enrolment, action=Action.WITHDRAW, to=Status.WITHDRAWN, by=by, reason=reason, now=now)
         promoted = []
@@ -351,8 +351,8 @@ def enrolments_withdraw_for_erasure(*, person: User, by: User | None) -> int:
     )
     for enrolment_id in ids:
         with transaction.atomic():
-            now = timezone.now()
             cohort, enrolment = _locked_enrolment(Enrolment.objects.get(pk=enrolment_id))
+            now = timezone.now()
             if enrolment.status not in TRANSITIONS[Action.WITHDRAW]:
                 continue  # changed meanwhile
             was_seated = enrolment.status in SEATED
@@ -375,8 +375,8 @@ def enrolment_promote(*, enrolment: Enrolment, by: User | None, reason: str = ""
     choose; a seat must still fit the person's group (capacity and the mix hold)."""
     _require(by, target=enrolment)
     with transaction.atomic():
-        now = timezone.now()
         cohort, enrolment = _locked_enrolment(enrolment)
+        now = timezone.now()
         check_transition(
             action=Action.PROMOTE, from_status=enrolment.status, to_status=Status.ENROLLED
         )
