@@ -176,6 +176,12 @@ class Cohort(models.Model):
     def __str__(self):
         return f"{self.programme}: {self.name}"
 
+    @property
+    def enrol_url(self) -> str:
+        """Where a programme page's Enrol button leads: the participant's enrolment journey
+        for this cohort (served under /learn/ by the enrolment pages)."""
+        return f"/learn/enrol/{self.pk}/"
+
     def is_open_for_enrolment(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
         return (
