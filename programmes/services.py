@@ -259,7 +259,9 @@ def enrolment_create(
             with transaction.atomic():
                 enrolment.save()
         except IntegrityError as error:
-            if "one_live_enrolment" not in str(error):
+            # PostgreSQL names the constraint; SQLite names its columns.
+            message = str(error)
+            if not ("one_live_enrolment" in message or "enrolment.person_id" in message):
                 raise
             raise AlreadyEnrolled(
                 "You already have a place or an application in this cohort."

@@ -129,6 +129,21 @@ def test_enrolling_twice_is_refused_but_one_may_return_after_withdrawing(cohort,
     assert again.pk != first.pk and again.status == S.ENROLLED
 
 
+def test_the_database_refuses_a_second_live_enrolment_whatever_the_checks(
+    cohort, participant, monkeypatch
+):
+    from programmes.models import EnrolmentQuerySet
+
+    enrol(participant, cohort)
+    # As if the check under the lock had been skipped: the partial unique index still holds,
+    # and the refusal is the same plain one.
+    monkeypatch.setattr(EnrolmentQuerySet, "live", lambda self: self.none())
+    with pytest.raises(services.AlreadyEnrolled):
+        enrol(participant, cohort)
+    assert Enrolment.objects.count() == 1
+    assert EnrolmentEvent.objects.count() == 1
+
+
 def test_an_incomplete_profile_is_refused(cohort, trust_a):
     person = UserFactory(trust=trust_a, job_title="")
     with pytest.raises(services.ProfileIncomplete, match="Complete your profile"):
