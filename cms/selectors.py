@@ -6,8 +6,8 @@ The two functions other apps build on:
 
 - ``modules_completed_by(person, programme=None)``: the modules a person has completed, for
   programme completion rules (README, "Learner progress").
-- ``open_cohorts_for_programme(programme)``: the hook through which a programme page lists the
-  cohorts open for enrolment. It returns [] until programmes/ has cohorts.
+- ``open_cohorts_for_programme(programme)``: how a programme page lists the cohorts open for
+  enrolment, with the places left for each group (programmes.selectors.open_cohorts).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -35,6 +36,7 @@ from cms.models import (
     Topic,
 )
 from programmes import cache as cohort_cache
+from programmes import selectors as cohort_selectors
 
 STEPLEN = Page.steplen
 # A module listing never needs the module bodies; they are most of a module's row.
@@ -296,16 +298,17 @@ class OpenCohort:
     enrol_url: str
     enrolment_closes_on: datetime.date | None = None
     places_left: int | None = None
+    # Places a clinician / a manager could take now: reserved places count only for their
+    # group until enrolment closes (programmes.seats).
+    places_left_for_clinicians: int | None = None
+    places_left_for_managers: int | None = None
 
 
 def open_cohorts_for_programme(programme: ProgrammePage, *, request=None) -> list[OpenCohort]:
-    """The cohorts of ``programme`` open for enrolment now, soonest first.
-
-    The hook for the enrolment issue: programmes/ has no models yet, so there are none and
-    the page says "No cohorts are open for enrolment yet". When Cohort exists, return
-    ``programmes.selectors.open_cohorts(programme_page_id=programme.pk)`` mapped to
-    OpenCohort (programmes/ refers to the page by the string "cms.ProgrammePage" and must not
-    import cms). Keep it one query: the page calls it on every view.
+    """The cohorts of ``programme`` open for enrolment now, soonest first, with the places
+    left for each group: ``programmes.selectors.open_cohorts``, one query, fresh on every
+    call (programmes/ refers to the page by the string "cms.ProgrammePage" and never imports
+    cms, so this maps its listing to what the page shows).
 
     Places left change with every enrolment, and the list itself when a window opens or
     closes, so a page cached for anonymous visitors (``request`` given) records this
@@ -313,13 +316,30 @@ def open_cohorts_for_programme(programme: ProgrammePage, *, request=None) -> lis
     enrolment makes this programme's cached page stale, and no other's, and no copy
     outlives the next window opening or closing.
     """
-    if request is not None:
+    # Only a page that is going to be stored needs to know when it changes by itself (one
+    # more query); signed-in visitors' pages never are.
+    if request is not None and getattr(request, "_tandem_page_cache_depends", None) is not None:
         page_cache.depends_on(
             request,
             cohort_cache.cohort_listing_version(programme.pk),
             changes_at=cohort_cache.cohort_listing_changes_at(programme.pk),
         )
-    return []
+    if not programme.pk:  # a preview of an unsaved page has no cohorts
+        return []
+    return [
+        OpenCohort(
+            name=listing.cohort.name,
+            starts_on=listing.cohort.starts_on,
+            ends_on=listing.cohort.ends_on,
+            host=listing.cohort.host_trust.name,
+            enrol_url=listing.cohort.enrol_url,
+            enrolment_closes_on=timezone.localdate(listing.cohort.enrolment_closes_at),
+            places_left=listing.places_left,
+            places_left_for_clinicians=listing.places_left_for_clinicians,
+            places_left_for_managers=listing.places_left_for_managers,
+        )
+        for listing in cohort_selectors.open_cohorts(programme_page_id=programme.pk)
+    ]
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,12 @@ programmes by the page's id alone.
 
 import datetime
 
+from django.db.models import Min, Q
+from django.utils import timezone
+
 from core.cache_versions import CacheVersion
+
+from .models import Cohort, CohortStatus
 
 
 def cohort_listing_version(programme_page_id: int) -> CacheVersion:
@@ -35,9 +40,15 @@ def cohort_listing_changed(programme_page_id: int) -> None:
 
 def cohort_listing_changes_at(programme_page_id: int) -> datetime.datetime | None:
     """The next moment the programme's cohort listing changes by itself (an enrolment window
-    of one of its cohorts opens or closes), or None if none is due.
+    of one of its published cohorts opens or closes), or None if none is due.
 
-    None until cohorts exist. The enrolment work returns the earliest enrolment opening or
-    closing time after now among the programme's cohorts, in one query (an aggregate of
-    ``Min`` over the two columns, each filtered to the future)."""
-    return None
+    One query: the earliest future opening and the earliest future closing, aggregated."""
+    now = timezone.now()
+    times = Cohort.objects.filter(
+        programme__page_id=programme_page_id, status=CohortStatus.PUBLISHED
+    ).aggregate(
+        opens=Min("enrolment_opens_at", filter=Q(enrolment_opens_at__gt=now)),
+        closes=Min("enrolment_closes_at", filter=Q(enrolment_closes_at__gt=now)),
+    )
+    due = [moment for moment in times.values() if moment is not None]
+    return min(due) if due else None

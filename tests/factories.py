@@ -343,3 +343,61 @@ class ModuleRelatedLinkFactory(factory.django.DjangoModelFactory):
 
     page = factory.SubFactory(ModulePageFactory)
     related_module = factory.SubFactory(ModulePageFactory)
+
+
+# --------------------------------------------------------------------------------------------
+# Programmes: programmes, cohorts and enrolments. A cohort is published and open for
+# enrolment now by default; pass times to make it past or future.
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Programme"
+        django_get_or_create = ("slug",)
+
+    title = factory.Sequence(lambda n: f"Leading together {n}")
+    slug = factory.Sequence(lambda n: f"leading-together-{n}")
+    cpd_hours = 18
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Cohort"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    host_trust = factory.SubFactory(TrustFactory)
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=180))
+    enrolment_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    enrolment_closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    capacity = 20
+    reserved_for_clinicians = 0
+    reserved_for_managers = 0
+    status = "published"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """An enrolment written directly, for tests of reads and permissions; tests of the rules
+    enrol through programmes.services instead."""
+
+    class Meta:
+        model = "programmes.Enrolment"
+
+    person = factory.SubFactory(ClinicianFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    status = "enrolled"
+    trust = factory.SelfAttribute("person.trust")
+    professional_group = factory.SelfAttribute("person.professional_group")
+    goals = "Understand how the directorate budget is set."
+    waitlisted_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == "waitlisted" else None
+    )
+
+
+class CohortFacilitatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.CohortFacilitator"
+
+    cohort = factory.SubFactory(CohortFactory)
+    person = factory.SubFactory(ClinicianFactory, roles=[AccessRole.FACILITATOR])

@@ -344,6 +344,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # When a cohort's enrolment closes, its unfilled reserved seats go to the waiting list
+    # (programmes.tasks): within a minute, each cohort once. A late run is dropped, not stacked.
+    "programmes-release-reserved-seats": {
+        "task": "programmes.tasks.release_reserved_seats",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Retention (privacy.retention): once a day, at a quiet hour.
     "privacy-retention": {
         "task": "privacy.tasks.apply_retention",

@@ -1,0 +1,32 @@
+"""Programmes, cohorts and enrolment (PRODUCT.md §3). This app imports people and refers to
+CMS pages only by string ("cms.ProgrammePage"): it never imports cms."""
+
+from .cohorts import Cohort, CohortFacilitator, CohortQuerySet, CohortStatus, Programme
+from .enrolments import (
+    LIVE,
+    SEATED,
+    TRANSITIONS,
+    Enrolment,
+    EnrolmentAction,
+    EnrolmentEvent,
+    EnrolmentQuerySet,
+    EnrolmentStatus,
+    is_clinical_group,
+)
+
+__all__ = [
+    "LIVE",
+    "SEATED",
+    "TRANSITIONS",
+    "Cohort",
+    "CohortFacilitator",
+    "CohortQuerySet",
+    "CohortStatus",
+    "Enrolment",
+    "EnrolmentAction",
+    "EnrolmentEvent",
+    "EnrolmentQuerySet",
+    "EnrolmentStatus",
+    "Programme",
+    "is_clinical_group",
+]

@@ -1,0 +1,133 @@
+"""Who sees and changes cohorts and enrolments, declared in people.permissions (the one
+module every view, export and admin listing asks):
+
+- superusers see everything;
+- a programme administrator sees the cohorts their trust hosts, with their enrolments and
+  histories, and changes them; through ``register_people_reach`` they also see the people
+  enrolled in those cohorts (whatever trust those people work for);
+- a facilitator sees the cohorts they facilitate (a CohortFacilitator row, while they hold the
+  facilitator role), their enrolments and their participants, and changes nothing here;
+- a participant sees their own enrolments and the cohorts they are enrolled in.
+
+Programmes themselves are no one's personal data: every signed-in person sees them; only
+superusers change them.
+"""
+
+from django.db.models import Q, QuerySet
+
+from people.access import AccessRole
+from people.permissions import (
+    administered_trust_ids,
+    register_change_scope,
+    register_people_reach,
+    register_scope,
+)
+
+from .models import Cohort, CohortFacilitator, Enrolment, EnrolmentEvent, Programme
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _facilitates(user) -> bool:
+    return user.has_role(AccessRole.FACILITATOR)
+
+
+def _cohort_condition(user, prefix: str = "") -> Q:
+    """Which cohorts `user` sees, as a condition on a lookup path to the cohort."""
+    condition = Q(**{f"{prefix}enrolments__person_id": user.pk})
+    if trusts := administered_trust_ids(user):
+        condition |= Q(**{f"{prefix}host_trust_id__in": trusts})
+    if _facilitates(user):
+        condition |= Q(**{f"{prefix}facilitator_links__person_id": user.pk})
+    return condition
+
+
+def visible_cohort_ids(user) -> QuerySet:
+    return Cohort.objects.filter(_cohort_condition(user)).values("pk")
+
+
+def cohorts_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Cohort.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    # A subquery rather than joins, so a cohort is never listed twice.
+    return queryset.filter(pk__in=visible_cohort_ids(user))
+
+
+def _staff_cohort_ids(user) -> QuerySet | None:
+    """The cohorts whose enrolments `user` sees as staff (host-trust administrator or
+    facilitator), or None if they are neither."""
+    condition = Q(pk__in=[])
+    staff = False
+    if trusts := administered_trust_ids(user):
+        condition |= Q(host_trust_id__in=trusts)
+        staff = True
+    if _facilitates(user):
+        condition |= Q(facilitator_links__person_id=user.pk)
+        staff = True
+    return Cohort.objects.filter(condition).values("pk") if staff else None
+
+
+def enrolments_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Enrolment.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    condition = Q(person_id=user.pk)
+    if (cohort_ids := _staff_cohort_ids(user)) is not None:
+        condition |= Q(cohort_id__in=cohort_ids)
+    return queryset.filter(condition)
+
+
+def enrolment_events_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = EnrolmentEvent.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(enrolment__in=enrolments_visible_to(user).values("pk"))
+
+
+def facilitator_links_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = CohortFacilitator.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(cohort_id__in=cohorts_visible_to(user).values("pk"))
+
+
+def programmes_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Programme.objects.all() if queryset is None else queryset
+    return queryset if _active(user) else queryset.none()
+
+
+def people_in_my_cohorts(user) -> QuerySet | None:
+    """The people enrolled (in any status) in the cohorts `user` runs or facilitates."""
+    if not _active(user):
+        return None
+    cohort_ids = _staff_cohort_ids(user)
+    if cohort_ids is None:
+        return None
+    return Enrolment.objects.filter(cohort_id__in=cohort_ids).values("person_id")
+
+
+register_scope(Programme, programmes_visible_to)
+register_scope(Cohort, cohorts_visible_to)
+register_scope(Enrolment, enrolments_visible_to)
+register_scope(EnrolmentEvent, enrolment_events_visible_to)
+register_scope(CohortFacilitator, facilitator_links_visible_to)
+register_people_reach(people_in_my_cohorts)
+
+register_change_scope(Cohort, trust_path="host_trust_id", trust_ids=administered_trust_ids)
+register_change_scope(
+    Enrolment, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids
+)
+register_change_scope(
+    CohortFacilitator, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids
+)

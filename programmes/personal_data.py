@@ -1,0 +1,118 @@
+"""What the programmes app holds about a person, for subject access and erasure (found by
+privacy's autodiscovery: privacy.registry).
+
+Erasure keeps what reports count — each enrolment's cohort, status, dates, and the trust and
+professional group it recorded — and deletes what the person or others wrote about them
+(goals, the reasons given in the history). Live enrolments in cohorts still running are
+withdrawn, so no seat stays held for someone who can no longer sign in; facilitation of
+cohorts ends.
+"""
+
+from django.utils import timezone
+
+from privacy.registry import register_source
+
+from . import services
+from .models import CohortFacilitator, Enrolment, EnrolmentEvent
+
+
+def _local(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+# Every model of this app that points at a person, and the source that exports and erases it
+# (tests/programmes/test_personal_data.py checks that none is missing).
+PERSON_LINKED_MODELS = {
+    Enrolment: "enrolments",
+    EnrolmentEvent: "enrolment_history",
+    CohortFacilitator: "cohorts_facilitated",
+}
+
+
+def export_enrolments(person) -> list[dict]:
+    enrolments = Enrolment.objects.filter(person=person).select_related(
+        "cohort__programme", "cohort__host_trust", "trust"
+    )
+    return [
+        {
+            "programme": enrolment.cohort.programme.title,
+            "cohort": enrolment.cohort.name,
+            "host_trust": enrolment.cohort.host_trust.name,
+            "cohort_starts_on": enrolment.cohort.starts_on,
+            "cohort_ends_on": enrolment.cohort.ends_on,
+            "status": enrolment.get_status_display(),
+            "your_trust_when_you_applied": enrolment.trust.name if enrolment.trust else "",
+            "your_professional_group_when_you_applied": enrolment.get_professional_group_display(),
+            "goals": enrolment.goals,
+            "applied_at": _local(enrolment.created_at),
+            "status_changed_at": _local(enrolment.status_changed_at),
+        }
+        for enrolment in enrolments.order_by("created_at", "pk")
+    ]
+
+
+def export_enrolment_history(person) -> list[dict]:
+    """The history of their own enrolments. Who made each change is said as "you", "Tandem"
+    or "Tandem staff" / "your sponsor", never another person's name."""
+    history = EnrolmentEvent.objects.filter(enrolment__person=person).select_related(
+        "enrolment__cohort"
+    )
+    rows = []
+    for event in history.order_by("at", "pk"):
+        if event.by_id == person.pk:
+            by = "you"
+        elif event.by_id is None:
+            by = "your sponsor" if event.action in ("approve", "decline") else "Tandem"
+        else:
+            by = "Tandem staff"
+        rows.append(
+            {
+                "cohort": event.enrolment.cohort.name,
+                "what": event.get_action_display(),
+                "from_status": event.get_from_status_display() if event.from_status else "",
+                "to_status": event.get_to_status_display(),
+                "by": by,
+                "at": _local(event.at),
+                "reason": event.reason,
+            }
+        )
+    return rows
+
+
+def export_cohorts_facilitated(person) -> list[dict]:
+    links = CohortFacilitator.objects.filter(person=person).select_related("cohort__programme")
+    return [
+        {
+            "programme": link.cohort.programme.title,
+            "cohort": link.cohort.name,
+            "since": _local(link.added_at),
+        }
+        for link in links.order_by("added_at", "pk")
+    ]
+
+
+def erase_enrolments(person, *, by, reason) -> None:
+    # Free text first, so the withdrawal's own fixed reason is the only one left.
+    Enrolment.objects.filter(person=person).exclude(goals="").update(goals="")
+    EnrolmentEvent.objects.filter(enrolment__person=person).exclude(reason="").update(reason="")
+    services.enrolments_withdraw_for_erasure(person=person, by=by)
+
+
+def erase_facilitation(person, *, by, reason) -> None:
+    CohortFacilitator.objects.filter(person=person).delete()
+
+
+register_source(
+    "enrolments", label="Your enrolments", exporter=export_enrolments, eraser=erase_enrolments
+)
+# Erased with the enrolments (erase_enrolments clears the reasons): the history's statuses
+# and dates are what reports count.
+register_source(
+    "enrolment_history", label="The history of your enrolments", exporter=export_enrolment_history
+)
+register_source(
+    "cohorts_facilitated",
+    label="Cohorts you facilitate",
+    exporter=export_cohorts_facilitated,
+    eraser=erase_facilitation,
+)
