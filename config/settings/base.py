@@ -111,7 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, recording the request so Wagtail's widgets can carry its nonce (core.csp).
+    "core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -452,7 +453,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=30 * 60)  # seconds
 
 # --- Content-Security-Policy (django-csp) --------------------------------------------------------
+# One policy for the public site and the Wagtail admin (README, "Content-Security-Policy").
 # Scripts only from our origin or carrying this response's nonce: no inline-script exceptions.
+# Wagtail's own inline scripts are given the nonce (core.csp); Wagtail's preview, which the
+# editor frames, gets frame-ancestors 'self' instead of 'none' (core.csp.CSPMiddleware).
 # Styles allow inline because Wagtail's admin sets style attributes; styles cannot run code.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -475,6 +479,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# Nothing in the admin is fetched from elsewhere: no Gravatar avatars (Wagtail then shows its
+# default avatar, served by us; Gravatar would also learn which staff use the admin and when),
+# and no check for new Wagtail releases from the dashboard.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
