@@ -35,10 +35,17 @@ _current_request: ContextVar = ContextVar("tandem_csp_request", default=None)
 _CHOOSER_SCRIPT_OPENING = "<script>"
 
 
+def current_request():
+    """The request this thread (or task) is answering, or None outside one. Recorded by
+    CSPMiddleware for the nonce; also what a Wagtail signal handler can add a message to
+    (cms.review_confirmation), since Wagtail's signals carry no request."""
+    return _current_request.get()
+
+
 def current_nonce() -> str | None:
     """This response's nonce (django-csp makes one on first use and adds it to the header),
     or None outside a request: a management command or an email renders no script."""
-    request = _current_request.get()
+    request = current_request()
     if request is None or not hasattr(request, "csp_nonce"):
         return None
     return str(request.csp_nonce)
