@@ -22,6 +22,7 @@ tests/test_csp.py fails when Wagtail changes any of the templates or the chooser
 module depends on, so an upgrade cannot silently bring back a blocked script.
 """
 
+import functools
 from contextvars import ContextVar
 
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
@@ -90,6 +91,7 @@ def patch_chooser_scripts() -> None:
         return
     original = BaseChooser.render
 
+    @functools.wraps(original)  # keeps Wagtail's as __wrapped__ (tests/test_csp.py pins it)
     def render(self, name, value, attrs=None, renderer=None):
         html = str(original(self, name, value, attrs=attrs, renderer=renderer))
         at = html.rfind(_CHOOSER_SCRIPT_OPENING)

@@ -360,6 +360,10 @@ WAGTAIL_SITE_NAME = "Tandem"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_BASE_URL = env_base_url("WAGTAILADMIN_BASE_URL", BASE_URL)
 WAGTAIL_I18N_ENABLED = False
+# Everyone works in England's time: no per-person time zone in the admin. Wagtail's default
+# list (the system's zoneinfo) includes Debian's "localtime", which Chromium rejects, breaking
+# the account page's script.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 # The database backend uses SQLite's FTS5 locally and PostgreSQL's full-text search in
 # production. SEARCH_CONFIG is PostgreSQL's text search configuration: English stemming
 # ("budgeting" finds "budgets"); SQLite ignores it. Changing it needs `manage.py update_index`.
