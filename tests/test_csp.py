@@ -43,14 +43,14 @@ POLICY = {
 # Wagtail's own files that core.csp and our overrides copy from. A change in any means the
 # override (or the chooser patch) must be checked against the new version, then re-pinned.
 WAGTAIL_TEMPLATES = Path(wagtail.__file__).parent / "admin" / "templates"
-PINNED_TEMPLATES = {
-    "wagtailadmin/panels/inline_panel.html": "195bb0b199edb062dcf41a5a92ecabf5bae52a6eac06823eb3cd12b799be4f89",
-    "wagtailadmin/panels/multiple_chooser_panel.html": "673bc9b26ca95c0385e7ac8a5c81d2449e6e59df841f74fe89d5003f877a653d",
-    "wagtailadmin/widgets/date_input.html": "2557f7a4fd543d7cd6f192a97fdd0c12ebfad9a8d4ab2b7fe72a2f011cd049c8",
-    "wagtailadmin/widgets/time_input.html": "536917c544a135631e8683866e8351bd491822a336c9a59639ab71338638e242",
-    "wagtailadmin/widgets/datetime_input.html": "479d8ddeaa73d2fdd33d584118d51b0c3ec4c2dc5b90a66b526874f9799d2676",
-    "wagtailadmin/home.html": "7eb3ee7b5a9d1355b79a97fdc4c6a9c8612821bb1cdccf24efdd7a36c827c17d",
-}  # fmt: skip
+PINNED_TEMPLATES = {  # template: the first half of its sha256
+    "wagtailadmin/panels/inline_panel.html": "195bb0b199edb062dcf41a5a92ecabf5",
+    "wagtailadmin/panels/multiple_chooser_panel.html": "673bc9b26ca95c0385e7ac8a5c81d244",
+    "wagtailadmin/widgets/date_input.html": "2557f7a4fd543d7cd6f192a97fdd0c12",
+    "wagtailadmin/widgets/time_input.html": "536917c544a135631e8683866e8351bd",
+    "wagtailadmin/widgets/datetime_input.html": "479d8ddeaa73d2fdd33d584118d51b0c",
+    "wagtailadmin/home.html": "7eb3ee7b5a9d1355b79a97fdc4c6a9c8",
+}
 PINNED_CHOOSER_RENDER = "b46a0fb559c849acc719120895488ba6dabd67627a156081f6765e8194f6f93d"
 
 # An inline <script> that runs (not a src= one, not JSON data), with its attributes.
@@ -121,11 +121,11 @@ def test_the_page_editor_sends_the_same_policy_and_every_inline_script_has_its_n
     # publishing schedule's two date-time pickers: all there, all with this response's nonce.
     assert len(scripts) >= 5
     assert [attrs for attrs in scripts if f'nonce="{nonce}"' not in attrs] == []
-    for initialiser in ("new PageChooser(", "new InlinePanel(", "initDateTimeChooser("):
-        assert re.search(
-            rf'<script nonce="{re.escape(nonce)}">\s*(\(function\(\) {{\s*var panel = )?{re.escape(initialiser)}',
-            html,
-        ), initialiser
+    opening = re.escape(f'<script nonce="{nonce}">')
+    inline_panel = r"\s*\(function\(\) {\s*var panel = "
+    assert re.search(opening + re.escape("new PageChooser("), html)
+    assert re.search(opening + inline_panel + re.escape("new InlinePanel("), html)
+    assert re.search(opening + re.escape("initDateTimeChooser("), html)
 
 
 def test_a_listing_with_date_filters_gives_its_pickers_the_nonce(client, editor, module):
@@ -194,7 +194,7 @@ def test_content_never_gets_the_nonce(client, editor, module):
 
 @pytest.mark.parametrize("name", sorted(PINNED_TEMPLATES))
 def test_the_wagtail_templates_we_override_are_the_ones_we_copied(name):
-    digest = hashlib.sha256((WAGTAIL_TEMPLATES / name).read_bytes()).hexdigest()
+    digest = hashlib.sha256((WAGTAIL_TEMPLATES / name).read_bytes()).hexdigest()[:32]
     assert digest == PINNED_TEMPLATES[name], (
         f"Wagtail's {name} changed: bring its change into our override (core/templates/ or "
         "templates/), check its scripts still carry the nonce, then pin the new digest."

@@ -34,9 +34,18 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def demo(live_url):
+def demo(live_url, settings):
     """The README's demo logins (with their authenticator) and the demo content, seeded
-    before Playwright starts (see the conftest's docstring on why the database comes first)."""
+    before Playwright starts (see the conftest's docstring on why the database comes first).
+
+    On SQLite, Wagtail's autosave is off: the test database there is in memory with a shared
+    cache, where two requests writing at once (an autosave and the editor's click) fail at
+    once with "database table is locked" rather than wait, as a real database does. CI runs
+    on PostgreSQL, with autosave on as editors have it."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     from demo.content import seed_content
     from demo.logins import seed_account_security, seed_demo_logins
     from demo.run import SeedRun
