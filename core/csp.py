@@ -25,8 +25,8 @@ module depends on, so an upgrade cannot silently bring back a blocked script.
 import functools
 from contextvars import ContextVar
 
+from csp.constants import HEADER
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
-from csp.middleware import PolicyParts
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -69,15 +69,23 @@ class CSPMiddleware(DjangoCSPMiddleware):
         finally:
             _current_request.reset(token)
 
-    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
-        parts = super().get_policy_parts(request, response, report_only=report_only)
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
         # Wagtail's preview views (page and snippet previews in the editor's side panel) mark
         # their response X-Frame-Options: SAMEORIGIN because the editor shows them in an
         # iframe; everything else is DENY. frame-ancestors follows suit, so a preview can be
-        # framed by our own pages and nothing is framed by anyone else's.
-        if response.get("X-Frame-Options") == "SAMEORIGIN":
-            parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
-        return parts
+        # framed by our own pages and nothing is framed by anyone else's. The header is edited
+        # rather than rebuilt: Wagtail renders a preview through the middleware as a request
+        # of its own, whose header (and nonce) the preview's page already uses.
+        if response.get("X-Frame-Options") == "SAMEORIGIN" and HEADER in response:
+            response[HEADER] = _with_frame_ancestors_self(response[HEADER])
+        return response
+
+
+def _with_frame_ancestors_self(policy: str) -> str:
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    kept = [d for d in directives if d.split()[0] != "frame-ancestors"]
+    return "; ".join([*kept, "frame-ancestors 'self'"])
 
 
 def patch_chooser_scripts() -> None:

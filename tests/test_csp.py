@@ -166,8 +166,34 @@ def test_only_wagtails_preview_may_be_framed_and_only_by_our_own_pages():
     }
 
 
-def test_the_editors_preview_sends_frame_ancestors_self(client, editor, module):
-    response = client.get(f"/admin/pages/{module.pk}/edit/preview/")
+def test_the_editors_preview_may_be_framed_by_the_editor(client, editor, module):
+    """As the side panel loads it: the form is posted, then the preview is framed. Wagtail
+    renders it through the middleware as a request of its own (with its own nonce)."""
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    form = nested_form_data(
+        {
+            "title": module.title,
+            "slug": module.slug,
+            "summary": module.summary,
+            "estimated_minutes": str(module.estimated_minutes),
+            "learning_outcomes": streamfield([("outcome", "Explain a variance")]),
+            "body": streamfield([("rich_text", rich_text("<p>Pay is most of a budget.</p>"))]),
+            "related_module_links": inline_formset([]),
+            "comments": inline_formset([]),
+        }
+    )
+    form["topics"] = [str(topic.pk) for topic in module.topics.all()]
+    url = f"/admin/pages/{module.pk}/edit/preview/"
+    assert client.post(url, form).json()["is_valid"] is True
+    response = client.get(f"{url}?in_preview_panel=true")
+    assert response.status_code == 200
+    assert "Pay is most of a budget." in response.content.decode()
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert_is_the_policy(response, **{"frame-ancestors": ["'self'"]})
 

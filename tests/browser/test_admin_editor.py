@@ -4,8 +4,8 @@ demo login (password, then the authenticator code) and does what their role does
 Content-Security-Policy violation, JavaScript error or failed request fails the test.
 
 The editor uses every part of the editor the policy once broke: the inline panel (adds a
-related module), the page chooser (picks the module), the publishing schedule's date picker,
-a StreamField block, and the workflow's "Submit to Content review"."""
+related module), the page chooser (picks the module), a StreamField block, the preview panel,
+the publishing schedule's date picker, and the workflow's "Submit to Content review"."""
 
 import re
 import time
@@ -191,6 +191,10 @@ def test_editor_changes_a_module_and_submits_it_and_the_reviewer_approves(demo, 
     # A new reflective question comes with one empty prompt, and an empty prompt is an error.
     block_prefix = questions.last.get_attribute("name").removesuffix("-question")
     body.locator(f"input[name='{block_prefix}-prompts-0-value']").fill(PROMPT)
+
+    # The preview panel frames the page as it would look (frame-ancestors 'self' for it).
+    page.locator("[data-side-panel-toggle='preview']").click()
+    expect(page.frame_locator("#w-preview-iframe").get_by_text(QUESTION)).to_be_visible()
 
     # Publishing schedule: the date picker sets go-live to the 15th of next month, 09:00.
     status_toggle = page.locator("[data-side-panel-toggle='status']")
