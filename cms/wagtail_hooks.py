@@ -8,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms import page_cache
+from cms import page_cache, review_confirmation
 from cms.models import LeadershipDimension, Topic
 
 
@@ -97,3 +97,7 @@ post_save.connect(
 post_delete.connect(
     _restriction_changed, sender=PageViewRestriction, dispatch_uid="page_cache_restriction_deleted"
 )
+
+
+# --- Content review ------------------------------------------------------------------------
+review_confirmation.connect()  # a reviewer is told what their approval did

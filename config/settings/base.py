@@ -111,7 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, recording the request so Wagtail's widgets can carry its nonce (core.csp).
+    "core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -373,6 +374,10 @@ WAGTAILADMIN_BASE_URL = env_base_url("WAGTAILADMIN_BASE_URL", BASE_URL)
 # (templates/wagtailadmin/notifications/).
 WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 WAGTAIL_I18N_ENABLED = False
+# Everyone works in England's time: no per-person time zone in the admin. Wagtail's default
+# list (the system's zoneinfo) includes Debian's "localtime", which Chromium rejects, breaking
+# the account page's script.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 # The database backend uses SQLite's FTS5 locally and PostgreSQL's full-text search in
 # production. SEARCH_CONFIG is PostgreSQL's text search configuration: English stemming
 # ("budgeting" finds "budgets"); SQLite ignores it. Changing it needs `manage.py update_index`.
@@ -490,7 +495,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=30 * 60)  # seconds
 
 # --- Content-Security-Policy (django-csp) --------------------------------------------------------
+# One policy for the public site and the Wagtail admin (README, "Content-Security-Policy").
 # Scripts only from our origin or carrying this response's nonce: no inline-script exceptions.
+# Wagtail's own inline scripts are given the nonce (core.csp); Wagtail's preview, which the
+# editor frames, gets frame-ancestors 'self' instead of 'none' (core.csp.CSPMiddleware).
 # Styles allow inline because Wagtail's admin sets style attributes; styles cannot run code.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -513,6 +521,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# Nothing in the admin is fetched from elsewhere: no Gravatar avatars (Wagtail then shows its
+# default avatar, served by us; Gravatar would also learn which staff use the admin and when),
+# and no check for new Wagtail releases from the dashboard.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
