@@ -14,6 +14,7 @@ from cms import selectors, services
 from cms.forms import ReflectionForm
 from cms.models import ModulePage, ModuleReflection
 from cms.search import MAX_QUERY_LENGTH, site_search
+from programmes.selectors import enrolments_for
 
 
 @require_GET
@@ -44,12 +45,13 @@ def search(request):
 @login_required
 @require_GET
 def my_learning(request):
-    """A first "My learning": the person's progress through programmes and their recent
-    reflections. The enrolment issue adds cohorts, sessions and certificates beside these."""
+    """ "My learning": the person's enrolments (programmes.selectors), their progress through
+    programmes' modules and their recent reflections. Sessions and certificates come later."""
     response = render(
         request,
         "cms/my_learning.html",
         {
+            "enrolments": enrolments_for(request.user),
             "programmes": selectors.learning_overview(request.user),
             "reflections": selectors.recent_reflections(request.user),
         },

@@ -35,6 +35,7 @@ urlpatterns = [
     # Content: site search, and "My learning" with the learner's own progress forms.
     path("search/", cms_views.search, name="search"),
     path("learn/", include("cms.urls")),
+    path("learn/", include("programmes.urls")),  # enrolling and withdrawing
 ]
 
 if settings.DEBUG:

@@ -11,6 +11,7 @@ from django.db import transaction
 from .content import seed_content
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
 from .people import seed_people
+from .programmes import seed_programmes
 from .role_history import seed_role_history
 from .run import DEMO_PASSWORD, SeedRun
 from .trusts import seed_board_snapshots, seed_trusts
@@ -24,6 +25,8 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_role_history,
     # The Leading Together programme, its modules and the resource library (demo.content).
     seed_content,
+    # Its Programme record and cohorts at each trust, with enrolments (demo.programmes).
+    seed_programmes,
 ]
 
 

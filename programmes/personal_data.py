@@ -2,8 +2,10 @@
 privacy's autodiscovery: privacy.registry).
 
 Erasure keeps what reports count — each enrolment's cohort, status, dates, and the trust and
-professional group it recorded — and deletes what the person or others wrote about them
-(goals, the reasons given in the history). Live enrolments in cohorts still running are
+professional group it recorded, and the baseline survey's two scale answers, which the
+programme's effect is measured by — and deletes what the person or others wrote about them
+(goals, their current role as they typed it, their sponsor's name and email, the reasons given
+in the history). Live enrolments in cohorts still running are
 withdrawn, so no seat stays held for someone who can no longer sign in; facilitation of
 cohorts ends.
 """
@@ -44,6 +46,11 @@ def export_enrolments(person) -> list[dict]:
             "your_trust_when_you_applied": enrolment.trust.name if enrolment.trust else "",
             "your_professional_group_when_you_applied": enrolment.get_professional_group_display(),
             "goals": enrolment.goals,
+            "how_you_saw_the_relationship": enrolment.get_baseline_relationship_display() or "",
+            "how_you_expected_it_to_change": enrolment.get_baseline_outlook_display() or "",
+            "your_current_role_when_you_applied": enrolment.baseline_current_role,
+            "sponsor_name": enrolment.sponsor_name,
+            "sponsor_email": enrolment.sponsor_email,
             "applied_at": _local(enrolment.created_at),
             "status_changed_at": _local(enrolment.status_changed_at),
         }
@@ -93,7 +100,9 @@ def export_cohorts_facilitated(person) -> list[dict]:
 
 def erase_enrolments(person, *, by, reason) -> None:
     # Free text first, so the withdrawal's own fixed reason is the only one left.
-    Enrolment.objects.filter(person=person).exclude(goals="").update(goals="")
+    Enrolment.objects.filter(person=person).update(
+        goals="", baseline_current_role="", sponsor_name="", sponsor_email=""
+    )
     EnrolmentEvent.objects.filter(enrolment__person=person).exclude(reason="").update(reason="")
     services.enrolments_withdraw_for_erasure(person=person, by=by)
 

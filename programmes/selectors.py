@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from people.models import CLINICAL_GROUPS
 
-from .models import SEATED, Cohort, Enrolment, EnrolmentStatus
+from .models import SEATED, TRANSITIONS, Cohort, Enrolment, EnrolmentAction, EnrolmentStatus
 from .seats import Seats
 
 
@@ -83,3 +83,42 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
         .count()
     )
     return ahead + 1
+
+
+@dataclass(frozen=True)
+class MyEnrolment:
+    """One of a person's enrolments as "My learning" shows it."""
+
+    enrolment: Enrolment
+    waitlist_place: int | None  # 1 = next; None unless waitlisted
+
+    @property
+    def may_withdraw(self) -> bool:
+        return self.enrolment.status in TRANSITIONS[EnrolmentAction.WITHDRAW]
+
+
+def enrolments_for(person) -> list[MyEnrolment]:
+    """``person``'s own enrolments, the most recent cohorts first, each with its place on the
+    waiting list. Two queries however many: the enrolments (cohort, programme and host trust
+    joined), and, only if any is waitlisted, those cohorts' whole queues, counted here."""
+    if person is None or not person.is_authenticated:
+        return []
+    enrolments = list(
+        Enrolment.objects.filter(person=person)
+        .select_related("cohort__programme", "cohort__host_trust")
+        .order_by("-cohort__starts_on", "-pk")
+    )
+    waiting_cohorts = {e.cohort_id for e in enrolments if e.status == EnrolmentStatus.WAITLISTED}
+    places: dict[int, int] = {}
+    if waiting_cohorts:
+        queue = (
+            Enrolment.objects.filter(cohort_id__in=waiting_cohorts)
+            .waitlist()
+            .order_by("cohort_id", "waitlisted_at", "pk")
+            .values_list("cohort_id", "pk")
+        )
+        position: dict[int, int] = {}
+        for cohort_id, pk in queue:
+            position[cohort_id] = position.get(cohort_id, 0) + 1
+            places[pk] = position[cohort_id]
+    return [MyEnrolment(enrolment=e, waitlist_place=places.get(e.pk)) for e in enrolments]

@@ -220,11 +220,22 @@ def _refuse_to_enrol(person: User, cohort: Cohort, now) -> None:
 
 
 def enrolment_create(
-    *, person: User, cohort: Cohort, by: User | None, goals: str = "", reason: str = ""
+    *,
+    person: User,
+    cohort: Cohort,
+    by: User | None,
+    goals: str = "",
+    reason: str = "",
+    baseline_relationship: int | None = None,
+    baseline_outlook: int | None = None,
+    current_role: str = "",
+    sponsor_name: str = "",
+    sponsor_email: str = "",
 ) -> Enrolment:
     """Enrol ``person`` in ``cohort``: pending approval if the cohort needs their sponsor's,
     else enrolled if a seat fits their group, else waitlisted. ``by`` is the person
-    themselves, or an administrator of the host trust enrolling them (an import).
+    themselves, or an administrator of the host trust enrolling them (an import). The
+    baseline answers and the sponsor come from the enrolment page (programmes.forms).
 
     Raises ProfileIncomplete, EnrolmentClosed, AlreadyEnrolled or NotAllowed; nothing is
     written then."""
@@ -249,6 +260,11 @@ def enrolment_create(
             trust_id=person.trust_id,
             professional_group=person.professional_group,
             goals=goals.strip(),
+            baseline_relationship=baseline_relationship,
+            baseline_outlook=baseline_outlook,
+            baseline_current_role=current_role.strip(),
+            sponsor_name=sponsor_name.strip(),
+            sponsor_email=sponsor_email.strip().lower(),
             created_at=now,
             status_changed_at=now,
             waitlisted_at=now if status == Status.WAITLISTED else None,

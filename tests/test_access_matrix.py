@@ -37,9 +37,12 @@ from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
 from privacy.models import SubjectAccessRequest
+from programmes.models import Cohort, Enrolment, EnrolmentEvent
 from tests.factories import (
     BoardSnapshotFactory,
     ClinicianFactory,
+    CohortFactory,
+    EnrolmentFactory,
     InvitationFactory,
     ModulePageFactory,
     ModuleProgressFactory,
@@ -70,6 +73,7 @@ MARKERS = (
     "invitee.b@southvale.nhs.uk",
     "Sentinel medical director",
     "A sentinel reflection",
+    "Sentinel goals for the cohort",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -132,6 +136,8 @@ KWARG_MODELS = {
     "reflection_id": ModuleReflection,
     "public_id": SubjectAccessRequest,
     "redirect_id": "wagtailredirects.Redirect",
+    "cohort_id": Cohort,
+    "enrolment_id": Enrolment,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -276,6 +282,13 @@ def world(db, trust_a, trust_b, superuser):
         Site: [Site.objects.get(is_default_site=True).pk],
     }
     ModuleProgressFactory(person=sentinel, module=module)
+    # Trust B's cohort, open for enrolment, and the sentinel's place in it.
+    cohort_b = CohortFactory(host_trust=trust_b, name="Southvale sentinel cohort")
+    enrolment_b = EnrolmentFactory(
+        person=sentinel, cohort=cohort_b, goals="Sentinel goals for the cohort"
+    )
+    records[Cohort] = [cohort_b.pk]
+    records[Enrolment] = [enrolment_b.pk]
     records[PageViewRestriction] = [
         PageViewRestriction.objects.create(page=module, restriction_type="login").pk
     ]
@@ -366,6 +379,10 @@ def protected_querysets(trust_b, acting) -> dict:
         "trust B progress": ModuleProgress.objects.filter(person__in=b_people).values_list(
             "pk", "person_id", "completed_at"
         ),
+        "trust B enrolments": Enrolment.objects.filter(person__in=b_people).values_list(),
+        "trust B enrolment history": EnrolmentEvent.objects.filter(
+            enrolment__person__in=b_people
+        ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
             "pk", "type", "data"
@@ -533,5 +550,10 @@ def test_every_id_parameter_points_at_a_real_record(world):
     assert {str(world["sentinel"].pk), str(world["superuser"].pk)} <= {
         part for p in user_routes for part in p.path.replace("?id=", "/").split("/")
     }
+    paths = {p.path for p in all_probes}
+    cohort_b, enrolment_b = Cohort.objects.get(), Enrolment.objects.get()
+    assert cohort_b.host_trust == world["trust_b"]
+    assert f"/learn/enrol/{cohort_b.pk}/" in paths
+    assert f"/learn/enrolments/{enrolment_b.pk}/withdraw/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk

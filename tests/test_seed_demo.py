@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from demo import logins, run, trusts
 from demo.people import generated_people
@@ -19,6 +20,8 @@ from people.models import (
     Trust,
     User,
 )
+from programmes.models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus
+from programmes.selectors import enrolments_for, open_cohorts
 
 
 def seed_demo(*args):
@@ -34,6 +37,9 @@ def row_counts():
         "people": User.objects.count(),
         "role appointments": RoleAppointment.objects.count(),
         "role memberships": User.groups.through.objects.count(),
+        "cohorts": Cohort.objects.count(),
+        "enrolments": Enrolment.objects.count(),
+        "enrolment events": EnrolmentEvent.objects.count(),
     }
 
 
@@ -116,6 +122,33 @@ def test_prints_the_logins_and_the_password(seeded):
         assert spec.person.email in seeded
         assert spec.role_label in seeded
     assert Trust.objects.get(ods_code=trusts.FIRST_TRUST).name in seeded
+
+
+def test_seeds_leading_together_cohorts_with_enrolments_in_every_state(seeded):
+    cohorts = Cohort.objects.select_related("programme")
+    assert {c.programme.title for c in cohorts} == {"Leading Together"}
+    programme = cohorts[0].programme
+    assert programme.page is not None and programme.page.slug == "leading-together"
+    today = timezone.localdate()
+    for trust in Trust.objects.all():
+        hosted = cohorts.filter(host_trust=trust)
+        assert hosted.filter(ends_on__lt=today).count() == 1  # past
+        assert hosted.open_for_enrolment().count() == 1  # current
+        assert hosted.filter(enrolment_opens_at__gt=timezone.now()).count() == 1  # future
+    assert set(Enrolment.objects.values_list("status", flat=True)) == set(EnrolmentStatus.values)
+    # The programme page's Enrol buttons: one open cohort at each trust.
+    assert len(open_cohorts(programme_page_id=programme.page_id)) == 3
+    # Never over capacity; the full cohort has a waiting list.
+    for cohort in cohorts.open_for_enrolment():
+        seated = cohort.enrolments.seated()
+        assert seated.count() <= cohort.capacity
+    full = cohorts.open_for_enrolment().get(capacity=8)
+    assert full.enrolments.seated().count() == 8 and full.enrolments.waitlist().count() >= 2
+    # The demo participant sees a completed cohort and a waiting-list place on /learn/.
+    participant = User.objects.get(email=LOGIN_EMAILS[AccessRole.PARTICIPANT])
+    mine = {item.enrolment.status: item for item in enrolments_for(participant)}
+    assert set(mine) == {EnrolmentStatus.COMPLETED, EnrolmentStatus.WAITLISTED}
+    assert mine[EnrolmentStatus.WAITLISTED].waitlist_place >= 1
 
 
 def test_running_twice_changes_nothing(seeded):

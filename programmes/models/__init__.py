@@ -11,6 +11,8 @@ from .enrolments import (
     EnrolmentEvent,
     EnrolmentQuerySet,
     EnrolmentStatus,
+    Outlook,
+    Relationship,
     is_clinical_group,
 )
 
@@ -27,6 +29,8 @@ __all__ = [
     "EnrolmentEvent",
     "EnrolmentQuerySet",
     "EnrolmentStatus",
+    "Outlook",
     "Programme",
+    "Relationship",
     "is_clinical_group",
 ]

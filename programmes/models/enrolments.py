@@ -63,6 +63,23 @@ TRANSITIONS: dict[str, dict[str | None, frozenset[str]]] = {
 }
 
 
+class Relationship(models.IntegerChoices):
+    """The paper's relationship question (PRODUCT.md §3) as an ordinal scale: 1 is the best."""
+
+    STRONG_PARTNERSHIP = 1, "A strong partnership"
+    PARTNERSHIP_WITH_TENSIONS = 2, "A partnership with areas of tension"
+    TOLERANCE_WITH_TENSIONS = 3, "A relationship of tolerance with frequent tensions"
+    PERSISTENT_TENSIONS = 4, "Persistent and unresolved tensions"
+
+
+class Outlook(models.IntegerChoices):
+    """Whether the person expects the relationship to change (ordinal: 1 is the best)."""
+
+    BETTER = 1, "Get better"
+    SAME = 2, "Stay the same"
+    WORSE = 3, "Get worse"
+
+
 def is_clinical_group(professional_group: str) -> bool:
     """Which side of the joint mix a professional group is on (PRODUCT.md §3: the clinical
     groups, and management / administration)."""
@@ -101,6 +118,22 @@ class Enrolment(models.Model):
     )
     professional_group = models.CharField(max_length=32, choices=ProfessionalGroup.choices)
     goals = models.TextField(blank=True, help_text="What the participant wants to get from it.")
+    # The baseline survey, answered when applying (PRODUCT.md §3): compared with the same
+    # questions at completion and 12 months after. Empty for enrolments made by import.
+    baseline_relationship = models.PositiveSmallIntegerField(
+        "how you see the clinician and manager relationship",
+        choices=Relationship.choices,
+        null=True,
+        blank=True,
+    )
+    baseline_outlook = models.PositiveSmallIntegerField(
+        "how you expect it to change", choices=Outlook.choices, null=True, blank=True
+    )
+    baseline_current_role = models.CharField("current role", max_length=200, blank=True)
+    # Who approves the application when the cohort needs a sponsor's approval (their line
+    # manager, or the supervising consultant of a doctor in training).
+    sponsor_name = models.CharField(max_length=200, blank=True)
+    sponsor_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now)
     # When the person joined the waiting list (set each time they join it): the queue's order,

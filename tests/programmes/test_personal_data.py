@@ -11,7 +11,7 @@ from django.db.models import ForeignKey
 from privacy import registry
 from privacy.services import person_erase
 from programmes import services
-from programmes.models import Enrolment, EnrolmentEvent, EnrolmentStatus
+from programmes.models import Enrolment, EnrolmentEvent, EnrolmentStatus, Outlook, Relationship
 from programmes.personal_data import (
     PERSON_LINKED_MODELS,
     export_enrolment_history,
@@ -93,3 +93,40 @@ def test_erasure_keeps_the_figures_frees_the_seat_and_deletes_what_was_written(
     # Erasing twice is harmless.
     person_erase(person=person, by=superuser, reason="Again.")
     assert figures() == before
+
+
+def test_the_baseline_and_sponsor_are_exported_and_the_free_text_erased(
+    trust_a, superuser, participant
+):
+    cohort = CohortFactory(host_trust=trust_a, requires_sponsor_approval=True)
+    enrolment = services.enrolment_create(
+        person=participant,
+        cohort=cohort,
+        by=participant,
+        baseline_relationship=Relationship.TOLERANCE_WITH_TENSIONS,
+        baseline_outlook=Outlook.WORSE,
+        current_role="Registrar and rota lead",
+        sponsor_name="Dr Ada Lovelace",
+        sponsor_email="ada.lovelace@nhs.net",
+    )
+    [row] = export_enrolments(participant)
+    assert row["how_you_saw_the_relationship"] == (
+        "A relationship of tolerance with frequent tensions"
+    )
+    assert row["how_you_expected_it_to_change"] == "Get worse"
+    assert row["your_current_role_when_you_applied"] == "Registrar and rota lead"
+    assert (row["sponsor_name"], row["sponsor_email"]) == (
+        "Dr Ada Lovelace",
+        "ada.lovelace@nhs.net",
+    )
+
+    person_erase(person=participant, by=superuser, reason="Asked to be forgotten.")
+
+    enrolment.refresh_from_db()
+    assert (enrolment.baseline_current_role, enrolment.sponsor_name, enrolment.sponsor_email) == (
+        "",
+        "",
+        "",
+    )
+    # The scale answers are the programme's measures, kept like the other figures.
+    assert (enrolment.baseline_relationship, enrolment.baseline_outlook) == (3, 3)
