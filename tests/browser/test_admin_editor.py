@@ -8,7 +8,6 @@ related module), the page chooser (picks the module), a StreamField block, the p
 the publishing schedule's date picker, and the workflow's "Submit to Content review"."""
 
 import re
-import time
 from datetime import datetime
 from urllib.parse import urlparse
 
@@ -104,12 +103,12 @@ class BrowserProblems:
 
 
 def totp_code() -> str:
-    """The demo authenticator's current code (README: the demo secret)."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
+    """The demo authenticator's code (README: the demo secret), one that is still valid when
+    the form reaches the server (tests/browser/codes.py)."""
     from demo.logins import DEMO_TOTP_SECRET
+    from tests.browser.codes import code_to_type
 
-    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+    return code_to_type(DEMO_TOTP_SECRET)
 
 
 def sign_in(page, live_url, email):
