@@ -35,6 +35,7 @@ what --dry-run shows); ``apply`` does the work and returns how many rows it remo
 erased. Each run of a policy is recorded as one ``retention_purged`` audit event.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -91,6 +92,26 @@ def register_policy(policy_class: type[RetentionPolicy]) -> type[RetentionPolicy
 
 def policies() -> list[RetentionPolicy]:
     return list(_policies.values())
+
+
+# Whose accounts are still in use whatever their last sign-in, as other apps know it: the
+# programmes app's people with an enrolment under way (a waitlisted person may not sign in for
+# months). privacy imports no feature app, so each says so here; the inactive-accounts policy
+# spares them.
+AccountsInUse = Callable[[], QuerySet]
+_accounts_in_use: list[AccountsInUse] = []
+
+
+def register_accounts_in_use(people_ids: AccountsInUse) -> AccountsInUse:
+    """`people_ids()` returns a queryset of person ids (``values("person_id")`` or similar)
+    whose accounts the inactive-accounts policy must keep."""
+    if people_ids not in _accounts_in_use:
+        _accounts_in_use.append(people_ids)
+    return people_ids
+
+
+def accounts_in_use() -> list[QuerySet]:
+    return [people_ids() for people_ids in _accounts_in_use]
 
 
 @dataclass(frozen=True)

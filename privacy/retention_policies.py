@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from . import services
 from .models import SubjectAccessRequest, SubjectAccessStatus
-from .retention import RetentionPolicy, register_policy, retention_days
+from .retention import RetentionPolicy, accounts_in_use, register_policy, retention_days
 
 INACTIVE_REASON = "retention: inactive"
 
@@ -44,9 +44,11 @@ class InactiveAccounts(RetentionPolicy):
 
     def due(self, now):
         cutoff = now - timedelta(days=retention_days(self.setting))
+        people = get_user_model().objects.all()
+        for in_use in accounts_in_use():  # e.g. an enrolment under way (programmes)
+            people = people.exclude(pk__in=in_use)
         return (
-            get_user_model()
-            .objects.filter(is_superuser=False, is_staff=False)
+            people.filter(is_superuser=False, is_staff=False)
             .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
             # Anyone who holds staff access or sees others' records, however it was given.
             .exclude(pk__in=get_user_model().objects.seeing_others().values("pk"))
