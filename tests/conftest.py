@@ -73,10 +73,18 @@ def django_db_createdb(request, django_db_modify_db_settings):
     return connection.vendor == "postgresql" and _reused_database_was_flushed(connection)
 
 
+# Race tests open one PostgreSQL connection per thread (50 at once for enrolment): two of them
+# in two xdist workers at the same moment went past PostgreSQL's 100 connections ("too many
+# clients already"). They run one after another in one worker.
+RACE_MODULES = {"test_concurrency.py"}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SHARED_SERVICE_MODULES or "broker" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("shared-services"))
+        elif item.path.name in RACE_MODULES:
+            item.add_marker(pytest.mark.xdist_group("races"))
     if not skips_postgres_tests(os.environ):
         return
     for item in items:
