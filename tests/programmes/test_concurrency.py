@@ -15,6 +15,7 @@ from people.access import AccessRole
 from programmes import services
 from programmes.models import Enrolment, EnrolmentEvent, EnrolmentStatus
 from programmes.seats import Seats
+from programmes.services import enrolments as enrolment_services
 from tests.concurrency import run_concurrently
 from tests.factories import ClinicianFactory, CohortFactory, TrustFactory, UserFactory
 
@@ -31,14 +32,15 @@ WINDOW_SECONDS = 0.2
 
 
 def widen_the_window(monkeypatch, seconds=WINDOW_SECONDS):
-    count = services.cohort_seats
+    # The services call cohort_seats from their own module, so that is where to widen it.
+    count = enrolment_services.cohort_seats
 
     def slow_count(*args, **kwargs):
         seats = count(*args, **kwargs)
         time.sleep(seconds)
         return seats
 
-    monkeypatch.setattr(services, "cohort_seats", slow_count)
+    monkeypatch.setattr(enrolment_services, "cohort_seats", slow_count)
 
 
 def without_row_locks(monkeypatch):

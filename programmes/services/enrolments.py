@@ -33,9 +33,9 @@ from django.utils import timezone
 from people.models import CLINICAL_GROUPS, User
 from people.permissions import may_change
 
-from . import events
-from .cache import cohort_listing_changed
-from .models import (
+from .. import events
+from ..cache import cohort_listing_changed
+from ..models import (
     SEATED,
     TRANSITIONS,
     Cohort,
@@ -46,7 +46,7 @@ from .models import (
     EnrolmentStatus,
     is_clinical_group,
 )
-from .seats import Seats
+from ..seats import Seats
 
 Status = EnrolmentStatus
 Action = EnrolmentAction
