@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from people.models import (
     PROFILE_FIELDS,
     REGISTRATION_BODY_FOR_GROUP,
+    SPONSOR_FIELDS,
     ProfessionalGroup,
     Trust,
     User,
@@ -72,7 +73,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = PROFILE_FIELDS
+        fields = [*PROFILE_FIELDS, *SPONSOR_FIELDS]
         help_texts = {
             "professional_group": "Clinicians are medical, nursing and midwifery, allied health, "
             "healthcare science and pharmacy staff.",
@@ -85,12 +86,29 @@ class ProfileForm(forms.ModelForm):
             required += ["professional_group", "job_title"]
         for name in required:
             self.fields[name].required = True
+        if fields is None and not self.instance.takes_part_in_programmes:
+            fields = PROFILE_FIELDS  # a sponsor approves places on programmes: not for staff
         if fields is not None:
             for name in set(self.fields) - set(fields):
                 del self.fields[name]
 
+    def clean_sponsor_email(self):
+        email = self.cleaned_data.get("sponsor_email", "").strip().lower()
+        if email and email == self.instance.email.lower():
+            raise forms.ValidationError(
+                "Your sponsor's email address cannot be your own: give your line manager's or "
+                "supervising consultant's."
+            )
+        return email
+
     def clean(self):
         cleaned = super().clean()
+        if "sponsor_name" in self.fields:
+            name, email = cleaned.get("sponsor_name", "").strip(), cleaned.get("sponsor_email")
+            if email and not name:
+                self.add_error("sponsor_name", "Enter your sponsor's full name.")
+            elif name and not email and "sponsor_email" not in self.errors:
+                self.add_error("sponsor_email", "Enter your sponsor's email address.")
         group = cleaned.get("professional_group", self.instance.professional_group)
         if (
             "registration_number" in self.fields

@@ -11,6 +11,7 @@ from cms import sites as cms_sites
 from cms import views as cms_views
 from core import ids as core_ids
 from core import views as core_views
+from programmes import sponsor_views
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
@@ -36,6 +37,9 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     path("learn/", include("cms.urls")),
     path("learn/", include("programmes.urls")),  # enrolling and withdrawing
+    # A sponsor approves or declines an application from their emailed, signed link, with
+    # no account (programmes.sponsors).
+    path("sponsor/<str:token>/", sponsor_views.answer, name="sponsor_answer"),
 ]
 
 if settings.DEBUG:

@@ -38,6 +38,8 @@ def export_profile(person) -> list[dict]:
             "directorate_or_specialty": person.directorate,
             "professional_register": person.get_registration_body_display(),
             "registration_number": person.registration_number,
+            "sponsor_name": person.sponsor_name,
+            "sponsor_email": person.sponsor_email,
             "account_active": person.is_active,
             "joined_at": _local(person.date_joined),
             "last_signed_in_at": _local(person.last_login),

@@ -179,7 +179,7 @@ def _pseudonymise_account(person) -> None:
 
     Kept: trust, professional group, band, date joined (counts by trust, group and grade, and
     sign-ups by month, stay the same). Gone: name, email, job title, directorate, professional
-    registration, password, last sign-in, staff privileges.
+    registration, their sponsor's name and email, password, last sign-in, staff privileges.
     """
     person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
     person.first_name = ERASED_FIRST_NAME
@@ -188,6 +188,8 @@ def _pseudonymise_account(person) -> None:
     person.directorate = ""
     person.registration_body = ""
     person.registration_number = ""
+    person.sponsor_name = ""
+    person.sponsor_email = ""
     person.set_unusable_password()
     person.is_active = False
     person.is_staff = False

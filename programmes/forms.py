@@ -44,12 +44,14 @@ class EnrolForm(forms.Form):
                 label="Your sponsor's full name",
                 max_length=200,
                 help_text="Your line manager, or your supervising consultant if you are a "
-                "doctor in training.",
+                "doctor in training. We keep it on your profile for next time.",
                 error_messages={"required": "Enter your sponsor's full name."},
             )
             self.fields["sponsor_email"] = forms.EmailField(
                 label="Your sponsor's email address",
                 max_length=254,
+                help_text="We email your sponsor a link to approve or decline your place: "
+                "they do not need an account.",
                 error_messages={
                     "required": "Enter your sponsor's email address.",
                     "invalid": "Enter an email address like name@nhs.net.",

@@ -4,8 +4,9 @@ privacy's autodiscovery: privacy.registry).
 Erasure keeps what reports count — each enrolment's cohort, status, dates, and the trust and
 professional group it recorded, and the baseline survey's two scale answers, which the
 programme's effect is measured by — and deletes what the person or others wrote about them
-(goals, their current role as they typed it, their sponsor's name and email, the reasons given
-in the history). Live enrolments in cohorts still running are
+(goals, their current role as they typed it, their sponsor's name and email and the secret
+of the sponsor's link, the reasons given in the history). Live enrolments in cohorts still
+running are
 withdrawn, so no seat stays held for someone who can no longer sign in; facilitation of
 cohorts ends.
 """
@@ -51,6 +52,7 @@ def export_enrolments(person) -> list[dict]:
             "your_current_role_when_you_applied": enrolment.baseline_current_role,
             "sponsor_name": enrolment.sponsor_name,
             "sponsor_email": enrolment.sponsor_email,
+            "sponsor_asked_at": _local(enrolment.sponsor_requested_at),
             "applied_at": _local(enrolment.created_at),
             "status_changed_at": _local(enrolment.status_changed_at),
         }
@@ -81,6 +83,7 @@ def export_enrolment_history(person) -> list[dict]:
                 "by": by,
                 "at": _local(event.at),
                 "reason": event.reason,
+                "emailed_at": _local(event.notified_at),
             }
         )
     return rows
@@ -100,8 +103,9 @@ def export_cohorts_facilitated(person) -> list[dict]:
 
 def erase_enrolments(person, *, by, reason) -> None:
     # Free text first, so the withdrawal's own fixed reason is the only one left.
+    # The sponsor's link stops working too: its secret goes with the sponsor.
     Enrolment.objects.filter(person=person).update(
-        goals="", baseline_current_role="", sponsor_name="", sponsor_email=""
+        goals="", baseline_current_role="", sponsor_name="", sponsor_email="", sponsor_nonce=""
     )
     EnrolmentEvent.objects.filter(enrolment__person=person).exclude(reason="").update(reason="")
     services.enrolments_withdraw_for_erasure(person=person, by=by)

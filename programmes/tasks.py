@@ -1,11 +1,16 @@
-"""Background work for cohorts. Tasks take ids and call services (programmes.services)."""
+"""Background work for cohorts and enrolments. Tasks take ids, call services
+(programmes.services) or send email (programmes.emails), and claim their row under a lock
+(outbox.claims) so that a second delivery does nothing."""
 
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import services
-from .models import Cohort
+from outbox import claims
+
+from . import emails, services
+from .models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus
 
 logger = logging.getLogger("tandem.programmes")
 
@@ -26,3 +31,58 @@ def release_reserved_seats() -> int:
                 "Cohort #%s: reserved places released, %d promoted", cohort_id, len(released)
             )
     return promoted
+
+
+def _refuse_if_notified(event: EnrolmentEvent) -> str | None:
+    return "already sent" if event.notified_at else None
+
+
+@shared_task
+def send_enrolment_emails(event_id: int) -> str:
+    """Send the emails of one enrolment change (programmes.emails.NOTICES). Safe to run
+    twice: the event's row is locked and ``notified_at`` checked and set under the lock
+    (outbox.claims.row_locked), so a second delivery sends nothing."""
+    try:
+        with claims.row_locked(
+            EnrolmentEvent.objects.select_related(
+                "enrolment__person", "enrolment__cohort__programme__page"
+            ),
+            event_id,
+            refuse=_refuse_if_notified,
+        ) as event:
+            sent = emails.send_for(event)
+            event.notified_at = timezone.now()
+            event.save(update_fields=["notified_at"])
+    except claims.NotClaimed as skipped:
+        return skipped.reason
+    return f"sent {', '.join(sent)}" if sent else "nothing to send"
+
+
+@shared_task
+def send_sponsor_request(enrolment_id: int, nonce: str) -> str:
+    """Email the sponsor the link a participant asked to send again
+    (services.sponsor_request_resend). Sends only for the link it was queued for, while the
+    application waits and that link has not been emailed yet: a newer request, an answer
+    or a second delivery finds nothing to do."""
+
+    def refuse(enrolment: Enrolment) -> str | None:
+        if enrolment.status != EnrolmentStatus.PENDING_APPROVAL:
+            return "no longer waiting for approval"
+        if enrolment.sponsor_nonce != nonce:
+            return "superseded by a newer request"
+        if enrolment.sponsor_requested_at is not None:
+            return "already sent"
+        return None
+
+    try:
+        with claims.row_locked(
+            Enrolment.objects.select_related(
+                "person__trust", "cohort__programme__page", "cohort__host_trust"
+            ),
+            enrolment_id,
+            refuse=refuse,
+        ) as enrolment:
+            emails.send_approval_request(enrolment)
+    except claims.NotClaimed as skipped:
+        return skipped.reason
+    return "sent"

@@ -73,6 +73,8 @@ def enrol(request, cohort_id: int):
     form = EnrolForm(
         request.POST if request.method == "POST" else None,
         needs_sponsor=cohort.requires_sponsor_approval,
+        # The sponsor on the profile, offered again; what is entered here is kept there.
+        initial={"sponsor_name": person.sponsor_name, "sponsor_email": person.sponsor_email},
     )
     refusal = None
     if request.method == "POST" and existing is None and form.is_valid():

@@ -299,7 +299,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 # the README), one worker consuming all of them under `make run` (Procfile.dev).
 #   high    beat's heartbeat and the outbox sweeper: small, and late means "looks down"
 #   default everything not routed elsewhere
-#   email   mail to people (invitations): a slow mail server holds up nothing else
+#   email   mail to people (invitations, enrolment emails): a slow mail server holds up nothing else
 #   pdf     certificate rendering: 5,000 at the end of a cohort must not delay the others
 CELERY_TASK_QUEUES = {name: {"routing_key": name} for name in ("high", "default", "email", "pdf")}
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -308,6 +308,8 @@ CELERY_TASK_ROUTES = {
     "core.tasks.record_worker_heartbeat": {"queue": "high"},
     "outbox.tasks.*": {"queue": "high"},
     "accounts.tasks.send_invitation": {"queue": "email"},
+    "programmes.tasks.send_enrolment_emails": {"queue": "email"},
+    "programmes.tasks.send_sponsor_request": {"queue": "email"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web
@@ -459,6 +461,9 @@ MFA_RECOVERY_CODE_COUNT = 10
 
 # Invitations a programme administrator sends: signed, single-use links valid this long.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# The link a sponsor approves or declines an application from (programmes.sponsors): signed,
+# single-use, and valid this long; the participant can send a new one from My learning.
+SPONSOR_LINK_VALID_DAYS = env.int("SPONSOR_LINK_VALID_DAYS", default=14)
 
 # --- Lockout (django-axes) ------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

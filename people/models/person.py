@@ -159,6 +159,17 @@ class User(AbstractUser):
         blank=True,
         help_text="GMC: 7 digits. NMC PIN: e.g. 12A3456E. HCPC: e.g. PA12345. GPhC: 7 digits.",
     )
+    # The person's sponsor: their line manager, or the supervising consultant of a doctor in
+    # training, who approves their place in a cohort that needs it. Kept here so the
+    # enrolment form can offer it next time; each enrolment keeps its own copy.
+    sponsor_name = models.CharField(
+        "your sponsor's full name",
+        max_length=200,
+        blank=True,
+        help_text="Your line manager, or your supervising consultant if you are a doctor in "
+        "training. Some cohorts ask them to approve your place.",
+    )
+    sponsor_email = models.EmailField("your sponsor's email address", blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -304,3 +315,6 @@ PROFILE_FIELDS = [
     "registration_body",
     "registration_number",
 ]
+# The sponsor, on the person's own profile page (not asked by the profile step: only cohorts
+# that need approval ask for it, on their enrolment form).
+SPONSOR_FIELDS = ["sponsor_name", "sponsor_email"]

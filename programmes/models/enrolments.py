@@ -134,6 +134,12 @@ class Enrolment(models.Model):
     # manager, or the supervising consultant of a doctor in training).
     sponsor_name = models.CharField(max_length=200, blank=True)
     sponsor_email = models.EmailField(blank=True)
+    # The sponsor's emailed link (programmes.sponsors): it is signed over the enrolment's id
+    # and this random value, which is replaced when the request is sent again and cleared
+    # when the sponsor answers, so only the latest link works, and only once.
+    sponsor_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    # When the current link was emailed (empty until the email task has sent it).
+    sponsor_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now)
     # When the person joined the waiting list (set each time they join it): the queue's order,
@@ -194,6 +200,9 @@ class EnrolmentEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
+    # When the emails this change sends (programmes.emails.NOTICES) went out: set under the
+    # row's lock by programmes.tasks.send_enrolment_emails, so a second run sends nothing.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -4,6 +4,8 @@ package: ``from programmes import services; services.enrolment_create(...)``.
 
 - ``enrolments``: the enrolment state machine, seats under the cohort's row lock, the waiting
   list (read its docstring first: every other module builds on it).
+- ``sponsors``: the sponsor's answer from their signed link (programmes.sponsors), and a new
+  request sent from My learning.
 """
 
 from .enrolments import (
@@ -17,6 +19,7 @@ from .enrolments import (
     ProfileIncomplete,
     Withdrawal,
     check_transition,
+    clean_sponsor,
     cohort_release_reserved_seats,
     cohort_seats,
     enrolment_approve,
@@ -27,6 +30,13 @@ from .enrolments import (
     enrolment_promote,
     enrolment_withdraw,
     enrolments_withdraw_for_erasure,
+    remember_sponsor,
+)
+from .sponsors import (
+    SponsorLinkRefused,
+    sponsor_approve,
+    sponsor_decline,
+    sponsor_request_resend,
 )
 
 __all__ = [
@@ -38,8 +48,10 @@ __all__ = [
     "NoPlaceAvailable",
     "NotAllowed",
     "ProfileIncomplete",
+    "SponsorLinkRefused",
     "Withdrawal",
     "check_transition",
+    "clean_sponsor",
     "cohort_release_reserved_seats",
     "cohort_seats",
     "enrolment_approve",
@@ -50,4 +62,8 @@ __all__ = [
     "enrolment_promote",
     "enrolment_withdraw",
     "enrolments_withdraw_for_erasure",
+    "remember_sponsor",
+    "sponsor_approve",
+    "sponsor_decline",
+    "sponsor_request_resend",
 ]

@@ -33,7 +33,7 @@ from django.utils import timezone
 from people.models import CLINICAL_GROUPS, User
 from people.permissions import may_change
 
-from .. import events
+from .. import emails, events
 from ..cache import cohort_listing_changed
 from ..models import (
     SEATED,
@@ -131,6 +131,7 @@ def _record(
         reason=reason,
     )
     events.announce(enrolment=enrolment, action=action, from_status=from_status)
+    emails.enqueue_for(event)  # in this transaction, through the outbox: sent once committed
     return event
 
 
@@ -203,6 +204,34 @@ def _require(by, *, target: Enrolment | Cohort, person_id: int | None = None) ->
 # --- enrolling -------------------------------------------------------------------------------
 
 
+def clean_sponsor(person: User, *, name: str, email: str) -> tuple[str, str]:
+    """The sponsor a cohort needing approval asks for, tidied, or ProfileIncomplete: the
+    approval email goes to this address, so it must be there and must not be the person's own
+    (nobody approves their own place)."""
+    name, email = (name or "").strip(), (email or "").strip().lower()
+    if not email:
+        raise ProfileIncomplete(
+            "This cohort needs your sponsor's approval: give your sponsor's name and email "
+            "address (your line manager, or your supervising consultant if you are a doctor in "
+            "training)."
+        )
+    if not name:
+        raise ProfileIncomplete("Enter your sponsor's full name.")
+    if email == (person.email or "").strip().lower():
+        raise ProfileIncomplete(
+            "Your sponsor's email address cannot be your own: give your line manager's or "
+            "supervising consultant's."
+        )
+    return name, email
+
+
+def remember_sponsor(person: User, *, name: str, email: str) -> None:
+    """Keep the sponsor on the person's profile, for their next application."""
+    if (person.sponsor_name, person.sponsor_email) != (name, email):
+        User.objects.filter(pk=person.pk).update(sponsor_name=name, sponsor_email=email)
+        person.sponsor_name, person.sponsor_email = name, email
+
+
 def _refuse_to_enrol(person: User, cohort: Cohort, now) -> None:
     if not person.is_active:
         raise ProfileIncomplete("This account is not active.")
@@ -237,9 +266,14 @@ def enrolment_create(
     themselves, or an administrator of the host trust enrolling them (an import). The
     baseline answers and the sponsor come from the enrolment page (programmes.forms).
 
+    A cohort needing approval needs a sponsor other than the person; when the person applies
+    themselves, the sponsor they give is kept on their profile for next time.
+
     Raises ProfileIncomplete, EnrolmentClosed, AlreadyEnrolled or NotAllowed; nothing is
     written then."""
     _require(by, target=cohort, person_id=person.pk)
+    if cohort.requires_sponsor_approval:
+        sponsor_name, sponsor_email = clean_sponsor(person, name=sponsor_name, email=sponsor_email)
     with transaction.atomic():
         cohort = _lock_cohort(cohort.pk)
         now = timezone.now()  # after the lock: decisions and the queue follow its order
@@ -282,6 +316,8 @@ def enrolment_create(
             raise AlreadyEnrolled(
                 "You already have a place or an application in this cohort."
             ) from None
+        if cohort.requires_sponsor_approval and by is not None and by.pk == person.pk:
+            remember_sponsor(person, name=enrolment.sponsor_name, email=enrolment.sponsor_email)
         _record(enrolment, action=Action.APPLY, from_status=None, by=by, reason=reason, now=now)
         _listing_changed(cohort)
     return enrolment

@@ -15,6 +15,7 @@ from tests.factories import ClinicianFactory, CohortFactory, EnrolmentFactory, U
 pytestmark = pytest.mark.django_db
 
 S = EnrolmentStatus
+SPONSOR = {"sponsor_name": "Dr Ada Lovelace", "sponsor_email": "ada.lovelace@nhs.net"}
 
 
 def enrol(person, cohort, **kwargs):
@@ -88,7 +89,7 @@ def test_a_full_cohort_waitlists_in_order(trust_a):
 
 def test_a_cohort_needing_approval_waits_for_the_sponsor(trust_a, participant):
     cohort = CohortFactory(host_trust=trust_a, requires_sponsor_approval=True)
-    assert enrol(participant, cohort).status == S.PENDING_APPROVAL
+    assert enrol(participant, cohort, **SPONSOR).status == S.PENDING_APPROVAL
 
 
 @pytest.mark.parametrize(
@@ -221,7 +222,7 @@ def test_a_manual_promotion_must_fit_the_mix(trust_a, administrator):
 
 def test_approval_takes_a_place_if_one_fits_else_waitlists(trust_a, administrator):
     cohort = CohortFactory(host_trust=trust_a, capacity=1, requires_sponsor_approval=True)
-    first, second = (enrol(ClinicianFactory(trust=trust_a), cohort) for _ in range(2))
+    first, second = (enrol(ClinicianFactory(trust=trust_a), cohort, **SPONSOR) for _ in range(2))
     assert services.enrolment_approve(enrolment=first, by=None).status == S.ENROLLED
     second = services.enrolment_approve(enrolment=second, by=None)
     assert second.status == S.WAITLISTED and second.waitlisted_at is not None
