@@ -110,7 +110,7 @@ def read_token(token: str, *, queryset=None) -> LinkState:
     pk, nonce, expired = parsed
     queryset = queryset if queryset is not None else Enrolment.objects.all()
     enrolment = (
-        queryset.select_related("person__trust", "cohort__programme", "cohort__host_trust")
+        queryset.select_related("person", "trust", "cohort__programme", "cohort__host_trust")
         .filter(pk=pk)
         .first()
     )
