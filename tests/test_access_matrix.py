@@ -555,5 +555,10 @@ def test_every_id_parameter_points_at_a_real_record(world):
     assert cohort_b.host_trust == world["trust_b"]
     assert f"/learn/enrol/{cohort_b.pk}/" in paths
     assert f"/learn/enrolments/{enrolment_b.pk}/withdraw/" in paths
+    assert f"/learn/enrolments/{enrolment_b.pk}/sponsor/" in paths
+    # A sponsor's link: the token is no id (a real one is its holder's authority, by design);
+    # a made-up one must be refused with a 4xx, to everyone (tests/programmes/test_sponsor_links.py
+    # tries tampered ones).
+    assert "/sponsor/x/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk

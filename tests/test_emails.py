@@ -508,6 +508,199 @@ def test_a_comment_on_a_page(client, modules, editor, reviewer):
     assert f"{PUBLIC}{reverse('wagtailadmin_pages:edit', args=[module.pk])}" in links
 
 
+# --- enrolment (programmes.emails) ------------------------------------------------------------
+
+PROGRAMME_TITLE = "Leading Together: O'Brien's budgets & rotas"
+
+
+@pytest.fixture
+def learner(trust_a):
+    return UserFactory(
+        email="darcy@northshire.nhs.uk",
+        first_name=NAME,
+        last_name="O'Neill",
+        trust=trust_a,
+        roles=[AccessRole.PARTICIPANT],
+    )
+
+
+@pytest.fixture
+def cohort_of(programme, trust_a):
+    """A cohort of a programme whose page is live, so emails link to it."""
+    from tests.factories import CohortFactory, ProgrammeFactory
+
+    record = ProgrammeFactory(title=PROGRAMME_TITLE, page=programme)
+
+    def make(**options):
+        return CohortFactory(programme=record, host_trust=trust_a, name="Rowan & Ash", **options)
+
+    return make
+
+
+def enrol_answers(**extra):
+    from programmes.models import Outlook, Relationship
+
+    return {
+        "baseline_relationship": str(Relationship.PARTNERSHIP_WITH_TENSIONS.value),
+        "baseline_outlook": str(Outlook.SAME.value),
+        "current_role": "Registrar & rota lead",
+        "goals": "Understand O'Brien's budget.",
+        **extra,
+    }
+
+
+def assert_enrolment_email(message, *, mentions=(), programme_link=True):
+    links = assert_tandem_email(message, mentions=[PROGRAMME_TITLE, *mentions])
+    assert f"{PUBLIC}/learn/" in links
+    if programme_link:
+        assert f"{PUBLIC}/programmes/leading-together/" in links
+    return links
+
+
+@sends("programmes/email/enrolled")
+def test_enrolling(client, learner, cohort_of, django_capture_on_commit_callbacks):
+    cohort = cohort_of()
+    client.force_login(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = on(client, "post", f"/learn/enrol/{cohort.pk}/", enrol_answers())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    message = only_email(learner.email)
+    assert message.subject == f"You have a place on {PROGRAMME_TITLE}"
+    assert message.body.startswith(f"Hello {NAME},")
+    assert_enrolment_email(message, mentions=["Rowan & Ash", cohort.host_trust.name])
+
+
+@sends("programmes/email/waitlisted")
+def test_joining_the_waiting_list(client, learner, cohort_of, django_capture_on_commit_callbacks):
+    from tests.factories import EnrolmentFactory
+
+    cohort = cohort_of(capacity=1)
+    EnrolmentFactory(cohort=cohort)
+    client.force_login(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        on(client, "post", f"/learn/enrol/{cohort.pk}/", enrol_answers())
+    message = only_email(learner.email)
+    assert message.subject == f"You are on the waiting list for {PROGRAMME_TITLE}"
+    assert_enrolment_email(message, mentions=["you are on the waiting list: you are number 1."])
+
+
+SPONSOR_EMAIL = "ada.oconnor@northshire.nhs.uk"
+
+
+def apply_with_sponsor(client, learner, cohort, capture):
+    client.force_login(learner)
+    with capture(execute=True):
+        response = on(
+            client,
+            "post",
+            f"/learn/enrol/{cohort.pk}/",
+            enrol_answers(sponsor_name="Dr Ada O'Connor", sponsor_email=SPONSOR_EMAIL),
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()  # the sponsor has no account
+    return only_email(SPONSOR_EMAIL)
+
+
+@sends("programmes/email/approval_requested", "programmes/email/approved")
+def test_the_sponsors_request_and_their_approval(
+    client, learner, cohort_of, django_capture_on_commit_callbacks
+):
+    cohort = cohort_of(requires_sponsor_approval=True)
+    request = apply_with_sponsor(client, learner, cohort, django_capture_on_commit_callbacks)
+    assert request.subject == (
+        f"{NAME} O'Neill asks you to approve their place on {PROGRAMME_TITLE}"
+    )
+    assert request.body.startswith("Hello Dr Ada O'Connor,")
+    links = assert_tandem_email(
+        request,
+        mentions=[f"{NAME} O'Neill", PROGRAMME_TITLE, "Rowan & Ash", "do not need an account"],
+    )
+    [link] = [link for link in links if link.startswith(f"{PUBLIC}/sponsor/")]
+
+    mail.outbox.clear()
+    path = link.removeprefix(PUBLIC)
+    assert on(client, "get", path).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = on(client, "post", path, {"answer": "approve"})
+    assert response.status_code == 200
+    approved = only_email(learner.email)
+    assert approved.subject == f"Your sponsor approved your place on {PROGRAMME_TITLE}"
+    assert_enrolment_email(
+        approved, mentions=["Your sponsor, Dr Ada O'Connor, approved", "You have a place."],
+        programme_link=False,
+    )  # fmt: skip
+
+
+@sends("programmes/email/declined")
+def test_the_sponsor_declining(client, learner, cohort_of, django_capture_on_commit_callbacks):
+    cohort = cohort_of(requires_sponsor_approval=True)
+    request = apply_with_sponsor(client, learner, cohort, django_capture_on_commit_callbacks)
+    [link] = [link for link in text_links(request) if "/sponsor/" in link]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        on(
+            client,
+            "post",
+            link.removeprefix(PUBLIC),
+            {"answer": "decline", "reason": "Not while O'Brien's rota & budget change."},
+        )
+    declined = only_email(learner.email)
+    assert declined.subject == f"Your application for {PROGRAMME_TITLE} was declined"
+    assert_enrolment_email(
+        declined,
+        mentions=[
+            "Your sponsor, Dr Ada O'Connor, declined",
+            "The reason given: Not while O'Brien's rota & budget change.",
+        ],
+    )
+    assert "emailed link" not in declined.body  # the sponsor's words, not the history's
+
+
+@sends("programmes/email/withdrawn", "programmes/email/promoted")
+def test_withdrawing_and_the_place_going_to_the_next_person(
+    client, learner, cohort_of, administrator, django_capture_on_commit_callbacks
+):
+    from programmes import services
+    from programmes.models import Enrolment
+    from tests.factories import EnrolmentFactory
+
+    cohort = cohort_of(capacity=1)
+    seat = EnrolmentFactory(person=learner, cohort=cohort)
+    waiting = UserFactory(email="next@northshire.nhs.uk", first_name="Siân", trust=learner.trust)
+    EnrolmentFactory(person=waiting, cohort=cohort, status="waitlisted")
+    client.force_login(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = on(client, "post", f"/learn/enrolments/{seat.pk}/withdraw/", {"reason": ""})
+    assert response.status_code == 302
+    withdrawn = only_email(learner.email)
+    assert withdrawn.subject == f"You have withdrawn from {PROGRAMME_TITLE}"
+    assert_enrolment_email(
+        withdrawn, mentions=["As you asked, you have withdrawn"], programme_link=False
+    )
+    promoted = only_email(waiting.email)
+    assert promoted.subject == f"A place is yours on {PROGRAMME_TITLE}"
+    assert promoted.body.startswith("Hello Siân,")
+    assert_enrolment_email(promoted, mentions=["it is yours"], programme_link=False)
+
+    # An administrator withdrawing someone says so, and why.
+    mail.outbox.clear()
+    enrolment = Enrolment.objects.get(person=waiting)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_withdraw(
+            enrolment=enrolment, by=administrator, reason="Moved to O'Brien's trust & left."
+        )
+    by_admin = only_email(waiting.email)
+    assert by_admin.subject == f"You have been withdrawn from {PROGRAMME_TITLE}"
+    assert_enrolment_email(
+        by_admin,
+        mentions=[
+            f"The programme team at {cohort.host_trust.name} has withdrawn you",
+            "The reason given: Moved to O'Brien's trust & left.",
+        ],
+        programme_link=False,
+    )
+
+
 # --- nothing sent that is not covered above -----------------------------------------------------
 
 # Templates of emails that the libraries could send but Tandem's settings never let them,
@@ -572,7 +765,12 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     library = Path(allauth.__file__).parent / "templates"
     in_allauth = message_prefixes(library, "*/email/*_message.txt")
     in_tandem = message_prefixes(TEMPLATES, "**/email/*_message.txt")
-    assert in_tandem - in_allauth == {"accounts/email/invitation"}  # Tandem's own
+    from programmes.emails import KINDS, TEMPLATE_DIR
+
+    enrolment_emails = {f"{TEMPLATE_DIR}/{name}" for name in KINDS}
+    assert len(enrolment_emails) == 7
+    # Tandem's own
+    assert in_tandem - in_allauth == {"accounts/email/invitation", *enrolment_emails}
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"
         assert prefix not in in_tandem, prefix
