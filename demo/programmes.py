@@ -11,7 +11,9 @@ cohorts' are written with their history directly (the services refuse a closed w
 - The first trust's current cohort has room: the demo participant (who completed its past
   cohort) can enrol in it; one person there has withdrawn.
 - The second trust's current cohort is full, with a waiting list the demo participant is on.
-- The third trust's current cohort needs sponsor approval: its applications are pending.
+- The third trust's current cohort needs sponsor approval: its applications are pending, each
+  naming a sponsor, who is emailed a link to approve or decline (under `make run` the worker
+  prints the emails; `manage.py demo_sponsor_links` prints a working link for each).
 """
 
 from __future__ import annotations

@@ -464,3 +464,24 @@ def test_the_sponsor_is_in_the_data_copy_and_erased(participant, superuser):
     person_erase(person=participant, by=superuser, reason="Asked to be forgotten.")
     participant.refresh_from_db()
     assert participant.sponsor_name == participant.sponsor_email == ""
+
+
+def test_the_demo_prints_a_working_link_for_each_pending_application(
+    client, participant, sponsored, apply, trust_a
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _, emailed = apply(participant, sponsored)
+    never_sent = services.enrolment_create(
+        person=ClinicianFactory(trust=trust_a), cohort=sponsored, by=None, **SPONSOR
+    )
+    assert never_sent.sponsor_nonce == ""  # its email task has not run
+    out = StringIO()
+    call_command("demo_sponsor_links", force=True, stdout=out)
+    paths = re.findall(r"https?://[^/\s]+(/sponsor/\S+/)", out.getvalue())
+    assert len(paths) == 2
+    for path in paths:
+        assert client.get(path).status_code == 200
+    assert client.get(emailed).status_code == 200  # the emailed link still works
