@@ -202,3 +202,36 @@ def test_concurrent_withdrawals_and_promotions_never_overfill_and_promote_each_o
         managers=0,
         reservations_held=True,
     )
+
+
+def test_ten_clicks_on_one_sponsor_link_answer_it_once():
+    """A sponsor double-clicking, or approving in one tab and declining in another: the
+    answers queue on the cohort's lock, the first wins, every other is refused as answered
+    (no deadlock, no second history entry)."""
+    from programmes import sponsors
+
+    person = ClinicianFactory()
+    cohort = CohortFactory(host_trust=person.trust, requires_sponsor_approval=True)
+    enrolment = services.enrolment_create(
+        person=person,
+        cohort=cohort,
+        by=person,
+        sponsor_name="Dr Ada O'Connor",
+        sponsor_email="ada.oconnor@nhs.net",
+    )
+    enrolment.refresh_from_db()  # the email task, run at commit, issued the link's nonce
+    token = sponsors.make_token(enrolment)
+
+    def answer(i):
+        if i % 2:
+            return services.sponsor_decline(token=token, reason="No.")
+        return services.sponsor_approve(token=token)
+
+    run = run_concurrently(answer, threads=10)
+
+    assert len(run.results) == 1
+    assert len(run.errors_of(services.SponsorLinkRefused)) == 9 == len(run.errors)
+    answers = EnrolmentEvent.objects.filter(enrolment=enrolment, action__in=["approve", "decline"])
+    assert answers.count() == 1
+    enrolment.refresh_from_db()
+    assert enrolment.status in (S.ENROLLED, S.WITHDRAWN) and enrolment.sponsor_nonce == ""
