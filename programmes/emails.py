@@ -158,7 +158,9 @@ def _promoted(event):
 def _approved(event):
     waitlisted = event.to_status == S.WAITLISTED
     place = _waitlist_place(event.enrolment) if waitlisted else None
-    return _to_participant(event, waitlisted=waitlisted, place=place)
+    # From the link, or (later) by an administrator for them: the email says which.
+    by_sponsor = event.by_id is None
+    return _to_participant(event, waitlisted=waitlisted, place=place, by_sponsor=by_sponsor)
 
 
 @kind("declined")
