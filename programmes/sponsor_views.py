@@ -83,6 +83,12 @@ def answer(request, token: str):
     if not state.usable:
         return _refused(request, state)
     enrolment = state.enrolment
+    if request.user.is_authenticated and request.user.pk == enrolment.person_id:
+        # The applicant holding their own sponsor's link (forwarded, or a second address of
+        # theirs given as the sponsor's): nobody approves their own place.
+        return _never_stored(
+            render(request, "programmes/sponsor_own.html", {"cohort": enrolment.cohort}, status=403)
+        )
     decline_form = DeclineForm()
     error = None
     if request.method == "POST":

@@ -173,6 +173,17 @@ def test_declining_withdraws_the_application_with_the_sponsors_reason(
     assert client.get(path).status_code == 410
 
 
+def test_the_applicant_cannot_answer_their_own_request(client, participant, sponsored, apply):
+    enrolment, path = apply(participant, sponsored)
+    client.force_login(participant)
+    before = snapshot(enrolment)
+    for method in ("get", "post"):
+        response = getattr(client, method)(path, {"answer": "approve"})
+        assert response.status_code == 403
+        assert "nobody can approve their own place" in text(response)
+    assert snapshot(enrolment) == before
+
+
 def test_a_post_without_an_answer_or_with_too_long_a_reason_changes_nothing(
     client, participant, sponsored, apply
 ):
