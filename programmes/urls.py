@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import pair_views, views
 
 app_name = "programmes"
 
 urlpatterns = [
     path("enrol/<int:cohort_id>/", views.enrol, name="enrol"),
     path("enrolments/<int:enrolment_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("pairs/<int:application_id>/", pair_views.pair_invitation, name="pair_invitation"),
+    path("pairs/<int:application_id>/decline/", pair_views.pair_decline, name="pair_decline"),
+    path("pairs/<int:application_id>/cancel/", pair_views.pair_cancel, name="pair_cancel"),
 ]

@@ -3,7 +3,8 @@ Views, admin actions, imports, tasks and the sponsor's link all call these, thro
 package: ``from programmes import services; services.enrolment_create(...)``.
 
 - ``enrolments``: the enrolment state machine, seats under the cohort's row lock, the waiting
-  list (read its docstring first: every other module builds on it).
+  list (read its docstring first: every other module builds on it);
+- ``pairs``: applying together with a colleague of the other profession.
 """
 
 from .enrolments import (
@@ -27,7 +28,9 @@ from .enrolments import (
     enrolment_promote,
     enrolment_withdraw,
     enrolments_withdraw_for_erasure,
+    partner_of,
 )
+from .pairs import PairRefused, pair_accept, pair_cancel, pair_decline, pair_invite
 
 __all__ = [
     "AlreadyEnrolled",
@@ -37,6 +40,7 @@ __all__ = [
     "IllegalTransition",
     "NoPlaceAvailable",
     "NotAllowed",
+    "PairRefused",
     "ProfileIncomplete",
     "Withdrawal",
     "check_transition",
@@ -50,4 +54,9 @@ __all__ = [
     "enrolment_promote",
     "enrolment_withdraw",
     "enrolments_withdraw_for_erasure",
+    "pair_accept",
+    "pair_cancel",
+    "pair_decline",
+    "pair_invite",
+    "partner_of",
 ]
