@@ -14,7 +14,7 @@ from cms import selectors, services
 from cms.forms import ReflectionForm
 from cms.models import ModulePage, ModuleReflection
 from cms.search import MAX_QUERY_LENGTH, site_search
-from programmes.selectors import enrolments_for
+from programmes.selectors import enrolments_for, pair_invitations_for
 
 
 @require_GET
@@ -52,6 +52,7 @@ def my_learning(request):
         "cms/my_learning.html",
         {
             "enrolments": enrolments_for(request.user),
+            "pair_invitations": pair_invitations_for(request.user),
             "programmes": selectors.learning_overview(request.user),
             "reflections": selectors.recent_reflections(request.user),
         },

@@ -9,7 +9,8 @@ programmes.services, so the joint mix and the waiting list are the real ones; th
 cohorts' are written with their history directly (the services refuse a closed window).
 
 - The first trust's current cohort has room: the demo participant (who completed its past
-  cohort) can enrol in it; one person there has withdrawn.
+  cohort) can enrol in it, and has an invitation from a manager to apply together; one person
+  there has withdrawn, and a clinician and a manager applied (and were enrolled) as a pair.
 - The second trust's current cohort is full, with a waiting list the demo participant is on.
 - The third trust's current cohort needs sponsor approval: its applications are pending, each
   naming a sponsor, who is emailed a link to approve or decline (under `make run` the worker
@@ -128,6 +129,36 @@ def _enrol(run: SeedRun, person, cohort, index: int):
     return enrolment
 
 
+def _pairs(run: SeedRun, cohort, people: list, participant) -> None:
+    """In the first trust's current cohort: a clinician and a manager who applied together
+    (enrolled together), and a manager's open invitation to the demo participant, who sees it
+    on My learning and can accept or decline it."""
+    if len(people) < 3:
+        return
+    clinician, manager, inviter = people[0], people[1], people[3 if len(people) > 3 else 2]
+    application = services.pair_invite(
+        inviter=clinician,
+        cohort=cohort,
+        invitee_email=manager.email,
+        answers={**_baseline(1), "current_role": clinician.job_title},
+        message="Shall we do this one together? I would like to see how the rota is planned.",
+    )
+    services.pair_accept(
+        application=application,
+        person=manager,
+        answers={**_baseline(2), "current_role": manager.job_title},
+    )
+    run.created["enrolments"] += 2
+    if participant is not None and inviter.professional_group not in CLINICAL_GROUPS:
+        services.pair_invite(
+            inviter=inviter,
+            cohort=cohort,
+            invitee_email=participant.email,
+            answers={**_baseline(3), "current_role": inviter.job_title},
+            message="I manage the surgical wards: would you like to apply with me?",
+        )
+
+
 def _past_enrolment(run: SeedRun, person, cohort, *, status: str, index: int) -> None:
     """A finished cohort's enrolment with its history, written directly."""
     applied = cohort.enrolment_opens_at + datetime.timedelta(days=1 + index)
@@ -211,6 +242,7 @@ def seed_programmes(run: SeedRun) -> None:
                 services.enrolment_withdraw(
                     enrolment=enrolments[-1], by=people[-1], reason="My rota changed."
                 )
+                _pairs(run, current, _people_of(run, trust, count=10)[6:10], participant)
             if number == 1 and participant is not None:
                 _enrol(run, participant, current, len(people))  # joins the waiting list
 

@@ -158,9 +158,25 @@ def _promoted(event):
 def _approved(event):
     waitlisted = event.to_status == S.WAITLISTED
     place = _waitlist_place(event.enrolment) if waitlisted else None
+    # One of a pair approved first waits (holding no place) for the partner's sponsor:
+    # the two are placed together (programmes.services.pairs).
+    partner = None
+    if waitlisted and event.enrolment.pair_id:
+        partner = (
+            Enrolment.objects.filter(pair_id=event.enrolment.pair_id, status=S.PENDING_APPROVAL)
+            .exclude(pk=event.enrolment_id)
+            .select_related("person")
+            .first()
+        )
     # From the link, or (later) by an administrator for them: the email says which.
     by_sponsor = event.by_id is None
-    return _to_participant(event, waitlisted=waitlisted, place=place, by_sponsor=by_sponsor)
+    return _to_participant(
+        event,
+        waitlisted=waitlisted,
+        place=place,
+        by_sponsor=by_sponsor,
+        waiting_for=partner.person if partner is not None else None,
+    )
 
 
 @kind("declined")

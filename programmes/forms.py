@@ -36,9 +36,29 @@ class EnrolForm(forms.Form):
         error_messages={"required": "Enter what you want to get from the programme."},
     )
 
-    def __init__(self, *args, needs_sponsor: bool, **kwargs):
+    def __init__(self, *args, needs_sponsor: bool, partner_for=None, **kwargs):
+        """``partner_for``: the person enrolling, when they may name a colleague to apply with
+        as a pair (not when answering someone else's pair invitation)."""
         super().__init__(*args, **kwargs)
         self.needs_sponsor = needs_sponsor
+        self.offers_pair = partner_for is not None
+        if self.offers_pair:
+            other = "manager" if partner_for.is_clinical else "clinician"
+            self.fields["partner_email"] = forms.EmailField(
+                label=f"Apply together with a {other} colleague (optional)",
+                required=False,
+                max_length=254,
+                help_text="Their work email address. We invite them to join you as a pair; "
+                "when they accept, you are enrolled together, or join the waiting list "
+                "together. Leave it empty to apply on your own.",
+                error_messages={"invalid": "Enter an email address like name@nhs.net."},
+            )
+            self.fields["partner_message"] = forms.CharField(
+                label="A note to your colleague (optional)",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
         if needs_sponsor:
             self.fields["sponsor_name"] = forms.CharField(
                 label="Your sponsor's full name",
@@ -68,6 +88,18 @@ class EnrolForm(forms.Form):
         return [self[name] for name in names]
 
     @property
+    def pair_fields(self):
+        return [self["partner_email"], self["partner_message"]] if self.offers_pair else []
+
+    def answers(self) -> dict:
+        """The enrolment answers, as programmes.services.pairs keeps them."""
+        data = self.cleaned_data
+        names = ["goals", "baseline_relationship", "baseline_outlook", "current_role"]
+        if self.needs_sponsor:
+            names += ["sponsor_name", "sponsor_email"]
+        return {name: data.get(name) for name in names}
+
+    @property
     def sponsor_fields(self):
         return [self["sponsor_name"], self["sponsor_email"]] if self.needs_sponsor else []
 
@@ -79,4 +111,16 @@ class WithdrawForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="This helps the programme team. You do not have to say.",
+    )
+
+
+class PairAnswerForm(forms.Form):
+    """Declining a pair invitation: the reason is optional, and goes to the inviter."""
+
+    reason = forms.CharField(
+        label="Why are you declining? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="We send this to your colleague.",
     )

@@ -23,7 +23,14 @@ from people.permissions import (
     register_scope,
 )
 
-from .models import Cohort, CohortFacilitator, Enrolment, EnrolmentEvent, Programme
+from .models import (
+    Cohort,
+    CohortFacilitator,
+    Enrolment,
+    EnrolmentEvent,
+    PairApplication,
+    Programme,
+)
 
 
 def _active(user) -> bool:
@@ -102,6 +109,23 @@ def facilitator_links_visible_to(user, queryset: QuerySet | None = None) -> Quer
     return queryset.filter(cohort_id__in=cohorts_visible_to(user).values("pk"))
 
 
+def pair_applications_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """A pair application is seen by the one who sent it, the colleague it was sent to (by
+    their account's email: they may have signed up after it was sent), and the cohort's
+    staff."""
+    queryset = PairApplication.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    condition = Q(inviter_id=user.pk) | Q(invitee_id=user.pk)
+    if user.email:
+        condition |= Q(invitee_email__iexact=user.email)
+    if (cohort_ids := _staff_cohort_ids(user)) is not None:
+        condition |= Q(cohort_id__in=cohort_ids)
+    return queryset.filter(condition)
+
+
 def programmes_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Programme.objects.all() if queryset is None else queryset
     return queryset if _active(user) else queryset.none()
@@ -122,11 +146,15 @@ register_scope(Cohort, cohorts_visible_to)
 register_scope(Enrolment, enrolments_visible_to)
 register_scope(EnrolmentEvent, enrolment_events_visible_to)
 register_scope(CohortFacilitator, facilitator_links_visible_to)
+register_scope(PairApplication, pair_applications_visible_to)
 register_people_reach(people_in_my_cohorts)
 
 register_change_scope(Cohort, trust_path="host_trust_id", trust_ids=administered_trust_ids)
 register_change_scope(
     Enrolment, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids
+)
+register_change_scope(
+    PairApplication, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids
 )
 register_change_scope(
     CohortFacilitator, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids

@@ -11,12 +11,13 @@ withdrawn, so no seat stays held for someone who can no longer sign in; facilita
 cohorts ends.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from privacy.registry import register_source
 
 from . import services
-from .models import CohortFacilitator, Enrolment, EnrolmentEvent
+from .models import CohortFacilitator, Enrolment, EnrolmentEvent, PairApplication, PairStatus
 
 
 def _local(value):
@@ -29,6 +30,7 @@ PERSON_LINKED_MODELS = {
     Enrolment: "enrolments",
     EnrolmentEvent: "enrolment_history",
     CohortFacilitator: "cohorts_facilitated",
+    PairApplication: "pair_applications",
 }
 
 
@@ -101,6 +103,52 @@ def export_cohorts_facilitated(person) -> list[dict]:
     ]
 
 
+def _pair_applications_of(person):
+    condition = Q(inviter=person) | Q(invitee=person)
+    if person.email:
+        condition |= Q(invitee_email__iexact=person.email)
+    return PairApplication.objects.filter(condition)
+
+
+def export_pair_applications(person) -> list[dict]:
+    """Invitations to apply together that they sent or received. The other person is named
+    as the invitation names them (that is what the person saw), nothing more."""
+    rows = []
+    applications = _pair_applications_of(person).select_related("cohort", "inviter")
+    for application in applications.order_by("invited_at", "pk"):
+        sent = application.inviter_id == person.pk
+        rows.append(
+            {
+                "cohort": application.cohort.name,
+                "you": "invited a colleague" if sent else "were invited",
+                "colleague": application.invitee_email
+                if sent
+                else application.inviter.get_full_name(),
+                "status": application.get_status_display(),
+                "message": application.message,
+                "reason": application.reason,
+                "your_answers_kept_until_accepted": application.inviter_answers if sent else {},
+                "invited_at": _local(application.invited_at),
+                "answered_at": _local(application.answered_at),
+            }
+        )
+    return rows
+
+
+def erase_pair_applications(person, *, by, reason) -> None:
+    """Open invitations they sent or received are cancelled; what either side wrote, the
+    kept answers and the address they were invited at are cleared. An accepted application
+    stays (the two enrolments, and later their pairing, point at it), without the text."""
+    applications = _pair_applications_of(person)
+    applications.filter(status=PairStatus.INVITED).update(
+        status=PairStatus.CANCELLED, answered_at=timezone.now()
+    )
+    applications.update(message="", reason="", inviter_answers={})
+    applications.filter(Q(invitee=person) | Q(invitee_email__iexact=person.email or "-")).update(
+        invitee_email=""
+    )
+
+
 def erase_enrolments(person, *, by, reason) -> None:
     # Free text first, so the withdrawal's own fixed reason is the only one left.
     # The sponsor's link stops working too: its secret goes with the sponsor.
@@ -122,6 +170,12 @@ register_source(
 # and dates are what reports count.
 register_source(
     "enrolment_history", label="The history of your enrolments", exporter=export_enrolment_history
+)
+register_source(
+    "pair_applications",
+    label="Invitations to apply together",
+    exporter=export_pair_applications,
+    eraser=erase_pair_applications,
 )
 register_source(
     "cohorts_facilitated",

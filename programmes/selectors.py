@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from people.models import CLINICAL_GROUPS
 
-from .models import SEATED, TRANSITIONS, Cohort, Enrolment, EnrolmentAction, EnrolmentStatus
+from .models import (
+    SEATED,
+    TRANSITIONS,
+    Cohort,
+    Enrolment,
+    EnrolmentAction,
+    EnrolmentStatus,
+    PairApplication,
+)
 from .seats import Seats
 
 
@@ -91,6 +99,7 @@ class MyEnrolment:
 
     enrolment: Enrolment
     waitlist_place: int | None  # 1 = next; None unless waitlisted
+    partner_name: str | None = None  # who they applied with, if they applied as a pair
 
     @property
     def may_withdraw(self) -> bool:
@@ -99,8 +108,9 @@ class MyEnrolment:
 
 def enrolments_for(person) -> list[MyEnrolment]:
     """``person``'s own enrolments, the most recent cohorts first, each with its place on the
-    waiting list. Two queries however many: the enrolments (cohort, programme and host trust
-    joined), and, only if any is waitlisted, those cohorts' whole queues, counted here."""
+    waiting list. At most three queries however many: the enrolments (cohort, programme and
+    host trust joined); only if any is waitlisted, those cohorts' whole queues, counted here;
+    only if any applied as a pair, their partners' names."""
     if person is None or not person.is_authenticated:
         return []
     enrolments = list(
@@ -121,4 +131,33 @@ def enrolments_for(person) -> list[MyEnrolment]:
         for cohort_id, pk in queue:
             position[cohort_id] = position.get(cohort_id, 0) + 1
             places[pk] = position[cohort_id]
-    return [MyEnrolment(enrolment=e, waitlist_place=places.get(e.pk)) for e in enrolments]
+    partners: dict[int, str] = {}
+    if pair_ids := {e.pair_id for e in enrolments if e.pair_id}:
+        for pair_id, first, last in (
+            Enrolment.objects.filter(pair_id__in=pair_ids)
+            .exclude(person=person)
+            .values_list("pair_id", "person__first_name", "person__last_name")
+        ):
+            partners[pair_id] = f"{first} {last}".strip()
+    return [
+        MyEnrolment(
+            enrolment=e, waitlist_place=places.get(e.pk), partner_name=partners.get(e.pair_id)
+        )
+        for e in enrolments
+    ]
+
+
+def pair_invitations_for(person) -> list[PairApplication]:
+    """The open pair invitations ``person`` sent or received (by their account's email), for
+    "My learning": one query."""
+    if person is None or not person.is_authenticated:
+        return []
+    condition = Q(inviter=person)
+    if person.email:
+        condition |= Q(invitee_email__iexact=person.email)
+    return list(
+        PairApplication.objects.open()
+        .filter(condition)
+        .select_related("cohort__programme", "inviter")
+        .order_by("invited_at", "pk")
+    )

@@ -7,10 +7,18 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from accounts import emails as mail
 from outbox import claims
 
 from . import emails, services
-from .models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus
+from .models import (
+    Cohort,
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentStatus,
+    PairApplication,
+    PairStatus,
+)
 
 logger = logging.getLogger("tandem.programmes")
 
@@ -83,6 +91,74 @@ def send_sponsor_request(enrolment_id: int, nonce: str) -> str:
             refuse=refuse,
         ) as enrolment:
             emails.send_approval_request(enrolment)
+    except claims.NotClaimed as skipped:
+        return skipped.reason
+    return "sent"
+
+
+def _refuse_if_sent(field: str):
+    def refuse(application: PairApplication) -> str | None:
+        return "already sent" if getattr(application, field) else None
+
+    return refuse
+
+
+@shared_task
+def send_pair_invitation(application_id: int) -> str:
+    """Email a pair invitation to the colleague it names. Safe to run twice: the row is
+    locked and ``invitation_sent_at`` checked, so a second delivery sends nothing. An
+    invitation cancelled before the worker got to it is not sent."""
+    try:
+        with claims.row_locked(
+            PairApplication.objects.select_related(
+                "inviter__trust", "cohort__programme", "cohort__host_trust"
+            ),
+            application_id,
+            refuse=_refuse_if_sent("invitation_sent_at"),
+        ) as application:
+            if application.status != PairStatus.INVITED:
+                return application.status
+            mail.send(
+                "programmes/email/pair_invitation",
+                to=application.invitee_email,
+                context={
+                    "application": application,
+                    "inviter": application.inviter,
+                    "cohort": application.cohort,
+                    "link": mail.public_url(f"/learn/pairs/{application.pk}/"),
+                    "signup_link": mail.public_url("/accounts/signup/"),
+                },
+            )
+            application.invitation_sent_at = timezone.now()
+            application.save(update_fields=["invitation_sent_at"])
+    except claims.NotClaimed as skipped:
+        return skipped.reason
+    return "sent"
+
+
+@shared_task
+def send_pair_declined(application_id: int) -> str:
+    """Tell the inviter their colleague declined (once: ``answer_sent_at``, under the lock)."""
+    try:
+        with claims.row_locked(
+            PairApplication.objects.select_related("inviter", "invitee", "cohort__programme"),
+            application_id,
+            refuse=_refuse_if_sent("answer_sent_at"),
+        ) as application:
+            if application.status != PairStatus.DECLINED:
+                return application.status
+            mail.send(
+                "programmes/email/pair_declined",
+                to=application.inviter.email,
+                context={
+                    "application": application,
+                    "inviter": application.inviter,
+                    "cohort": application.cohort,
+                    "enrol_link": mail.public_url(application.cohort.enrol_url),
+                },
+            )
+            application.answer_sent_at = timezone.now()
+            application.save(update_fields=["answer_sent_at"])
     except claims.NotClaimed as skipped:
         return skipped.reason
     return "sent"

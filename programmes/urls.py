@@ -3,7 +3,7 @@ The sponsor's page, which needs no account, is at /sponsor/<token>/ (config/urls
 
 from django.urls import path
 
-from . import sponsor_views, views
+from . import pair_views, sponsor_views, views
 
 app_name = "programmes"
 
@@ -15,4 +15,7 @@ urlpatterns = [
         sponsor_views.resend,
         name="sponsor_request_resend",
     ),
+    path("pairs/<int:application_id>/", pair_views.pair_invitation, name="pair_invitation"),
+    path("pairs/<int:application_id>/decline/", pair_views.pair_decline, name="pair_decline"),
+    path("pairs/<int:application_id>/cancel/", pair_views.pair_cancel, name="pair_cancel"),
 ]

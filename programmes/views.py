@@ -73,12 +73,15 @@ def enrol(request, cohort_id: int):
     form = EnrolForm(
         request.POST if request.method == "POST" else None,
         needs_sponsor=cohort.requires_sponsor_approval,
+        partner_for=person,
         # The sponsor on the profile, offered again; what is entered here is kept there.
         initial={"sponsor_name": person.sponsor_name, "sponsor_email": person.sponsor_email},
     )
     refusal = None
     if request.method == "POST" and existing is None and form.is_valid():
         data = form.cleaned_data
+        if data.get("partner_email"):
+            return _invite_partner(request, cohort, form, context)
         try:
             enrolment = services.enrolment_create(
                 person=person,
@@ -105,6 +108,35 @@ def enrol(request, cohort_id: int):
     }
     status = 400 if request.method == "POST" else 200
     return _private(render(request, "programmes/enrol.html", context, status=status))
+
+
+def _invite_partner(request, cohort: Cohort, form: EnrolForm, context: dict):
+    """The enrolment form named a colleague: invite them instead of enrolling now."""
+    data = form.cleaned_data
+    try:
+        application = services.pair_invite(
+            inviter=request.user,
+            cohort=cohort,
+            invitee_email=data["partner_email"],
+            answers=form.answers(),
+            message=data.get("partner_message", ""),
+        )
+    except services.EnrolmentError as error:
+        context |= {
+            "form": form,
+            "existing": None,
+            "refusal": str(error),
+            "seats": services.cohort_seats(cohort),
+            "missing_profile": request.user.missing_profile_fields,
+        }
+        return _private(render(request, "programmes/enrol.html", context, status=400))
+    messages.success(
+        request,
+        f"We have invited {application.invitee_email} to apply with you for "
+        f"{cohort.programme.title}, {cohort.name}. When they accept, you are enrolled together, "
+        "or join the waiting list together.",
+    )
+    return redirect("cms:my_learning")
 
 
 def _own_enrolment(request, enrolment_id: int) -> Enrolment:

@@ -37,7 +37,7 @@ from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
 from privacy.models import SubjectAccessRequest
-from programmes.models import Cohort, Enrolment, EnrolmentEvent
+from programmes.models import Cohort, Enrolment, EnrolmentEvent, PairApplication
 from tests.factories import (
     BoardSnapshotFactory,
     ClinicianFactory,
@@ -74,6 +74,8 @@ MARKERS = (
     "Sentinel medical director",
     "A sentinel reflection",
     "Sentinel goals for the cohort",
+    "sentinel.partner@southvale.nhs.uk",
+    "A sentinel note to a colleague",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -138,6 +140,7 @@ KWARG_MODELS = {
     "redirect_id": "wagtailredirects.Redirect",
     "cohort_id": Cohort,
     "enrolment_id": Enrolment,
+    "application_id": PairApplication,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -289,6 +292,16 @@ def world(db, trust_a, trust_b, superuser):
     )
     records[Cohort] = [cohort_b.pk]
     records[Enrolment] = [enrolment_b.pk]
+    # The sentinel's open invitation to a trust B colleague to apply together.
+    records[PairApplication] = [
+        PairApplication.objects.create(
+            cohort=CohortFactory(host_trust=trust_b, name="Southvale sentinel pair cohort"),
+            inviter=sentinel,
+            invitee_email="sentinel.partner@southvale.nhs.uk",
+            message="A sentinel note to a colleague",
+            inviter_answers={"goals": "Sentinel goals for the cohort"},
+        ).pk
+    ]
     records[PageViewRestriction] = [
         PageViewRestriction.objects.create(page=module, restriction_type="login").pk
     ]
@@ -382,6 +395,9 @@ def protected_querysets(trust_b, acting) -> dict:
         "trust B enrolments": Enrolment.objects.filter(person__in=b_people).values_list(),
         "trust B enrolment history": EnrolmentEvent.objects.filter(
             enrolment__person__in=b_people
+        ).values_list(),
+        "trust B pair applications": PairApplication.objects.filter(
+            cohort__host_trust=trust_b
         ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
@@ -551,7 +567,8 @@ def test_every_id_parameter_points_at_a_real_record(world):
         part for p in user_routes for part in p.path.replace("?id=", "/").split("/")
     }
     paths = {p.path for p in all_probes}
-    cohort_b, enrolment_b = Cohort.objects.get(), Enrolment.objects.get()
+    enrolment_b = Enrolment.objects.get()
+    cohort_b = enrolment_b.cohort
     assert cohort_b.host_trust == world["trust_b"]
     assert f"/learn/enrol/{cohort_b.pk}/" in paths
     assert f"/learn/enrolments/{enrolment_b.pk}/withdraw/" in paths
@@ -560,5 +577,8 @@ def test_every_id_parameter_points_at_a_real_record(world):
     # a made-up one must be refused with a 4xx, to everyone (tests/programmes/test_sponsor_links.py
     # tries tampered ones).
     assert "/sponsor/x/" in paths
+    pair_b = PairApplication.objects.get()
+    assert pair_b.cohort.host_trust == world["trust_b"]
+    assert f"/learn/pairs/{pair_b.pk}/decline/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk

@@ -701,6 +701,48 @@ def test_withdrawing_and_the_place_going_to_the_next_person(
     )
 
 
+@sends("programmes/email/pair_invitation", "programmes/email/pair_declined")
+def test_a_pair_invitation_and_its_refusal(
+    client, learner, cohort_of, django_capture_on_commit_callbacks
+):
+    """Applying as a pair (programmes.services.pairs): the colleague is invited from the
+    enrolment page, and the inviter told when they decline."""
+    from tests.factories import ClinicianFactory
+
+    colleague = ClinicianFactory(
+        email="siobhan@northshire.nhs.uk", first_name="Siobhán", trust=learner.trust
+    )
+    cohort = cohort_of()
+    client.force_login(learner)  # a manager, inviting a clinician
+    with django_capture_on_commit_callbacks(execute=True):
+        response = on(
+            client,
+            "post",
+            f"/learn/enrol/{cohort.pk}/",
+            enrol_answers(
+                partner_email=colleague.email, partner_message="Shall we? O'Brien's idea"
+            ),
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    invitation = only_email(colleague.email)
+    links = assert_tandem_email(
+        invitation, mentions=[f"{NAME} O'Neill", PROGRAMME_TITLE, "Shall we? O'Brien's idea"]
+    )
+    [link] = [link for link in links if "/learn/pairs/" in link]
+    assert f"{PUBLIC}/accounts/signup/" in links
+
+    mail.outbox.clear()
+    client.force_login(colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = on(
+            client, "post", link.removeprefix(PUBLIC) + "decline/", {"reason": "Rota & O'Brien"}
+        )
+    assert response.status_code == 302
+    declined = only_email(learner.email)
+    links = assert_tandem_email(declined, mentions=[f"Hello {NAME},", "Rota & O'Brien"])
+    assert f"{PUBLIC}/learn/enrol/{cohort.pk}/" in links
+
+
 # --- nothing sent that is not covered above -----------------------------------------------------
 
 # Templates of emails that the libraries could send but Tandem's settings never let them,
@@ -769,8 +811,9 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
 
     enrolment_emails = {f"{TEMPLATE_DIR}/{name}" for name in KINDS}
     assert len(enrolment_emails) == 7
+    pair_emails = {f"{TEMPLATE_DIR}/pair_invitation", f"{TEMPLATE_DIR}/pair_declined"}
     # Tandem's own
-    assert in_tandem - in_allauth == {"accounts/email/invitation", *enrolment_emails}
+    assert in_tandem - in_allauth == {"accounts/email/invitation", *enrolment_emails, *pair_emails}
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"
         assert prefix not in in_tandem, prefix

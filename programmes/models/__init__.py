@@ -15,6 +15,7 @@ from .enrolments import (
     Relationship,
     is_clinical_group,
 )
+from .pairs import PairApplication, PairApplicationQuerySet, PairStatus
 
 __all__ = [
     "LIVE",
@@ -30,6 +31,9 @@ __all__ = [
     "EnrolmentQuerySet",
     "EnrolmentStatus",
     "Outlook",
+    "PairApplication",
+    "PairApplicationQuerySet",
+    "PairStatus",
     "Programme",
     "Relationship",
     "is_clinical_group",

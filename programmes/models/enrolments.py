@@ -145,6 +145,16 @@ class Enrolment(models.Model):
     # When the person joined the waiting list (set each time they join it): the queue's order,
     # with the id breaking ties.
     waitlisted_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person applied together with a colleague of the other profession: the two
+    # enrolments of an accepted pair application point at it, and are seated, waitlisted and
+    # promoted together (programmes.services).
+    pair = models.ForeignKey(
+        "PairApplication",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 

@@ -3,7 +3,8 @@ Views, admin actions, imports, tasks and the sponsor's link all call these, thro
 package: ``from programmes import services; services.enrolment_create(...)``.
 
 - ``enrolments``: the enrolment state machine, seats under the cohort's row lock, the waiting
-  list (read its docstring first: every other module builds on it).
+  list (read its docstring first: every other module builds on it);
+- ``pairs``: applying together with a colleague of the other profession;
 - ``sponsors``: the sponsor's answer from their signed link (programmes.sponsors), and a new
   request sent from My learning.
 """
@@ -30,8 +31,10 @@ from .enrolments import (
     enrolment_promote,
     enrolment_withdraw,
     enrolments_withdraw_for_erasure,
+    partner_of,
     remember_sponsor,
 )
+from .pairs import PairRefused, pair_accept, pair_cancel, pair_decline, pair_invite
 from .sponsors import (
     SponsorLinkRefused,
     sponsor_approve,
@@ -47,6 +50,7 @@ __all__ = [
     "IllegalTransition",
     "NoPlaceAvailable",
     "NotAllowed",
+    "PairRefused",
     "ProfileIncomplete",
     "SponsorLinkRefused",
     "Withdrawal",
@@ -62,6 +66,11 @@ __all__ = [
     "enrolment_promote",
     "enrolment_withdraw",
     "enrolments_withdraw_for_erasure",
+    "pair_accept",
+    "pair_cancel",
+    "pair_decline",
+    "pair_invite",
+    "partner_of",
     "remember_sponsor",
     "sponsor_approve",
     "sponsor_decline",

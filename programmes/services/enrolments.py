@@ -169,25 +169,72 @@ class FillResult:
     promoted: list[Enrolment] = field(default_factory=list)
 
 
+def _partners_of(enrolments) -> dict[int, Enrolment]:
+    """{enrolment id: the other enrolment of its pair} for those of ``enrolments`` that applied
+    as a pair: one query."""
+    by_pair = {e.pair_id: e for e in enrolments if e.pair_id}
+    if not by_pair:
+        return {}
+    others = Enrolment.objects.filter(pair_id__in=by_pair).exclude(
+        pk__in=[e.pk for e in by_pair.values()]
+    )
+    partners = {}
+    for other in others.select_related("person"):
+        mine = by_pair[other.pair_id]
+        partners[mine.pk] = other
+        partners[other.pk] = mine
+    return partners
+
+
+def partner_of(enrolment: Enrolment) -> Enrolment | None:
+    """The other enrolment of the pair ``enrolment`` applied in, if it applied as a pair."""
+    return _partners_of([enrolment]).get(enrolment.pk)
+
+
+def seats_fit(seats: Seats, *groups: bool) -> bool:
+    """Whether one person of each of ``groups`` (True: clinical) can all be seated at once."""
+    for clinical in groups:
+        if not seats.fits(clinical=clinical):
+            return False
+        seats = seats.seat(clinical=clinical)
+    return True
+
+
 def _fill_from_waitlist(cohort: Cohort, *, reason: str, now, seats: Seats | None = None):
     """Promote, in queue order, each waitlisted person who fits, until no seat fits anyone.
-    The cohort's row must be locked by the caller."""
+    A pair on the waiting list is promoted together when both fit, or not at all; a pair
+    member whose partner still waits for their sponsor keeps their place. The cohort's row
+    must be locked by the caller."""
     result = FillResult()
     if not _still_running(cohort, now):
         return result
     seats = seats or cohort_seats(cohort, now=now)
     if not seats.left:
         return result
-    for waiting in Enrolment.objects.filter(cohort=cohort).waitlist().select_related("person"):
+    waiting = list(Enrolment.objects.filter(cohort=cohort).waitlist().select_related("person"))
+    partners = _partners_of(waiting)
+    promoted_ids: set[int] = set()
+    for candidate in waiting:
         if not seats.left:
             break
-        clinical = waiting.is_clinical
-        if not seats.fits(clinical=clinical):
+        if candidate.pk in promoted_ids:
+            continue
+        group = [candidate]
+        partner = partners.get(candidate.pk)
+        if partner is not None and partner.status == Status.PENDING_APPROVAL:
+            continue  # promoted with their partner once the partner's sponsor approves
+        if partner is not None and partner.status == Status.WAITLISTED:
+            group.append(partner)
+        if not seats_fit(seats, *(member.is_clinical for member in group)):
             continue  # keeps their place; the next who fits goes ahead
-        waiting.cohort = cohort
-        _move(waiting, action=Action.PROMOTE, to=Status.ENROLLED, by=None, reason=reason, now=now)
-        seats = seats.seat(clinical=clinical)
-        result.promoted.append(waiting)
+        for member in group:
+            member.cohort = cohort
+            _move(
+                member, action=Action.PROMOTE, to=Status.ENROLLED, by=None, reason=reason, now=now
+            )
+            seats = seats.seat(clinical=member.is_clinical)
+            promoted_ids.add(member.pk)
+            result.promoted.append(member)
     return result
 
 
@@ -248,6 +295,59 @@ def _refuse_to_enrol(person: User, cohort: Cohort, now) -> None:
         raise EnrolmentClosed("Enrolment for this cohort has closed.")
 
 
+def _save_new_enrolment(
+    *,
+    person: User,
+    cohort: Cohort,
+    status: str,
+    by: User | None,
+    reason: str,
+    now,
+    pair=None,
+    goals: str = "",
+    baseline_relationship: int | None = None,
+    baseline_outlook: int | None = None,
+    current_role: str = "",
+    sponsor_name: str = "",
+    sponsor_email: str = "",
+) -> Enrolment:
+    """Write and record a new enrolment whose status the caller decided under the cohort's
+    lock (enrolment_create; a pair's acceptance makes two)."""
+    check_transition(action=Action.APPLY, from_status=None, to_status=status)
+    enrolment = Enrolment(
+        person=person,
+        cohort=cohort,
+        status=status,
+        trust_id=person.trust_id,
+        professional_group=person.professional_group,
+        goals=goals.strip(),
+        baseline_relationship=baseline_relationship,
+        baseline_outlook=baseline_outlook,
+        baseline_current_role=current_role.strip(),
+        sponsor_name=sponsor_name.strip(),
+        sponsor_email=sponsor_email.strip().lower(),
+        created_at=now,
+        status_changed_at=now,
+        waitlisted_at=now if status == Status.WAITLISTED else None,
+        pair=pair,
+    )
+    try:
+        # A savepoint, so a violated constraint leaves the transaction usable. Only a
+        # writer that got past the lock (there should be none) ever meets it.
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as error:
+        # PostgreSQL names the constraint; SQLite names its columns.
+        message = str(error)
+        if not ("one_live_enrolment" in message or "enrolment.person_id" in message):
+            raise
+        raise AlreadyEnrolled(
+            "You already have a place or an application in this cohort."
+        ) from None
+    _record(enrolment, action=Action.APPLY, from_status=None, by=by, reason=reason, now=now)
+    return enrolment
+
+
 def enrolment_create(
     *,
     person: User,
@@ -286,39 +386,22 @@ def enrolment_create(
         else:
             seats = cohort_seats(cohort, now=now)
             status = Status.ENROLLED if seats.fits(clinical=clinical) else Status.WAITLISTED
-        check_transition(action=Action.APPLY, from_status=None, to_status=status)
-        enrolment = Enrolment(
+        enrolment = _save_new_enrolment(
             person=person,
             cohort=cohort,
             status=status,
-            trust_id=person.trust_id,
-            professional_group=person.professional_group,
-            goals=goals.strip(),
+            by=by,
+            reason=reason,
+            now=now,
+            goals=goals,
             baseline_relationship=baseline_relationship,
             baseline_outlook=baseline_outlook,
-            baseline_current_role=current_role.strip(),
-            sponsor_name=sponsor_name.strip(),
-            sponsor_email=sponsor_email.strip().lower(),
-            created_at=now,
-            status_changed_at=now,
-            waitlisted_at=now if status == Status.WAITLISTED else None,
+            current_role=current_role,
+            sponsor_name=sponsor_name,
+            sponsor_email=sponsor_email,
         )
-        try:
-            # A savepoint, so a violated constraint leaves the transaction usable. Only a
-            # writer that got past the lock (there should be none) ever meets it.
-            with transaction.atomic():
-                enrolment.save()
-        except IntegrityError as error:
-            # PostgreSQL names the constraint; SQLite names its columns.
-            message = str(error)
-            if not ("one_live_enrolment" in message or "enrolment.person_id" in message):
-                raise
-            raise AlreadyEnrolled(
-                "You already have a place or an application in this cohort."
-            ) from None
         if cohort.requires_sponsor_approval and by is not None and by.pk == person.pk:
             remember_sponsor(person, name=enrolment.sponsor_name, email=enrolment.sponsor_email)
-        _record(enrolment, action=Action.APPLY, from_status=None, by=by, reason=reason, now=now)
         _listing_changed(cohort)
     return enrolment
 
@@ -328,7 +411,9 @@ def enrolment_create(
 
 def enrolment_approve(*, enrolment: Enrolment, by: User | None, reason: str = "") -> Enrolment:
     """The sponsor approves: enrolled if a seat fits, else waitlisted (from now: the queue is
-    first come, first served among those who may take a seat)."""
+    first come, first served among those who may take a seat). A pair is placed together:
+    while the partner still waits for their own sponsor, an approved member waits on the
+    waiting list; the second approval seats both if both fit, else both wait."""
     _require(by, target=enrolment)
     with transaction.atomic():
         cohort, enrolment = _locked_enrolment(enrolment)
@@ -336,9 +421,50 @@ def enrolment_approve(*, enrolment: Enrolment, by: User | None, reason: str = ""
         check_transition(
             action=Action.APPROVE, from_status=enrolment.status, to_status=Status.ENROLLED
         )
-        fits = cohort_seats(cohort, now=now).fits(clinical=enrolment.is_clinical)
-        to = Status.ENROLLED if fits and _still_running(cohort, now) else Status.WAITLISTED
-        _move(enrolment, action=Action.APPROVE, to=to, by=by, reason=reason, now=now)
+        partner = partner_of(enrolment)
+        seats = cohort_seats(cohort, now=now)
+        running = _still_running(cohort, now)
+        if partner is not None and partner.status == Status.PENDING_APPROVAL:
+            _move(
+                enrolment,
+                action=Action.APPROVE,
+                to=Status.WAITLISTED,
+                by=by,
+                reason=reason or "Waiting for the partner's sponsor to approve.",
+                now=now,
+            )
+        elif partner is not None and partner.status == Status.WAITLISTED:
+            if running and seats_fit(seats, enrolment.is_clinical, partner.is_clinical):
+                partner.cohort = cohort
+                _move(
+                    partner,
+                    action=Action.PROMOTE,
+                    to=Status.ENROLLED,
+                    by=None,
+                    reason="Their partner's sponsor approved: the pair was placed together.",
+                    now=now,
+                )
+                _move(
+                    enrolment,
+                    action=Action.APPROVE,
+                    to=Status.ENROLLED,
+                    by=by,
+                    reason=reason,
+                    now=now,
+                )
+            else:
+                _move(
+                    enrolment,
+                    action=Action.APPROVE,
+                    to=Status.WAITLISTED,
+                    by=by,
+                    reason=reason,
+                    now=now,
+                )
+        else:
+            fits = running and seats.fits(clinical=enrolment.is_clinical)
+            to = Status.ENROLLED if fits else Status.WAITLISTED
+            _move(enrolment, action=Action.APPROVE, to=to, by=by, reason=reason, now=now)
         _listing_changed(cohort)
     return enrolment
 
@@ -347,7 +473,7 @@ def enrolment_decline(*, enrolment: Enrolment, by: User | None, reason: str = ""
     """The sponsor declines: the application is withdrawn (it held no seat)."""
     _require(by, target=enrolment)
     with transaction.atomic():
-        _cohort, enrolment = _locked_enrolment(enrolment)
+        cohort, enrolment = _locked_enrolment(enrolment)
         now = timezone.now()
         _move(
             enrolment,
@@ -357,6 +483,10 @@ def enrolment_decline(*, enrolment: Enrolment, by: User | None, reason: str = ""
             reason=reason or "Declined by the sponsor.",
             now=now,
         )
+        if enrolment.pair_id:
+            # A partner who was waiting for this approval now waits alone, and may fit.
+            _fill_from_waitlist(cohort, reason="A place became free.", now=now)
+            _listing_changed(cohort)
     return enrolment
 
 
@@ -383,7 +513,8 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User | None, reason: str) ->
         was_seated = enrolment.status in SEATED
         _move(enrolment, action=Action.WITHDRAW, to=Status.WITHDRAWN, by=by, reason=reason, now=now)
         promoted = []
-        if was_seated:
+        # A seat freed, or a waiting partner now waits alone (one seat may fit them).
+        if was_seated or enrolment.pair_id:
             promoted = _fill_from_waitlist(cohort, reason="A place became free.", now=now).promoted
         _listing_changed(cohort)
     return Withdrawal(enrolment=enrolment, promoted=promoted)
@@ -418,7 +549,7 @@ def enrolments_withdraw_for_erasure(*, person: User, by: User | None) -> int:
                 reason="The person's data was erased.",
                 now=now,
             )
-            if was_seated:
+            if was_seated or enrolment.pair_id:
                 _fill_from_waitlist(cohort, reason="A place became free.", now=now)
             _listing_changed(cohort)
     return len(ids)
@@ -426,7 +557,8 @@ def enrolments_withdraw_for_erasure(*, person: User, by: User | None) -> int:
 
 def enrolment_promote(*, enrolment: Enrolment, by: User | None, reason: str = "") -> Enrolment:
     """An administrator promotes one person from the waiting list, ahead of their turn if they
-    choose; a seat must still fit the person's group (capacity and the mix hold)."""
+    choose; a seat must still fit the person's group (capacity and the mix hold). A pair on
+    the waiting list is promoted together, so both seats must fit."""
     _require(by, target=enrolment)
     with transaction.atomic():
         cohort, enrolment = _locked_enrolment(enrolment)
@@ -434,16 +566,32 @@ def enrolment_promote(*, enrolment: Enrolment, by: User | None, reason: str = ""
         check_transition(
             action=Action.PROMOTE, from_status=enrolment.status, to_status=Status.ENROLLED
         )
+        partner = partner_of(enrolment)
+        if partner is not None and partner.status == Status.PENDING_APPROVAL:
+            raise NoPlaceAvailable(
+                f"{enrolment.person.get_full_name()} applied as a pair, and their partner is "
+                "still waiting for their sponsor's approval: the two are placed together."
+            )
+        group = [enrolment]
+        if partner is not None and partner.status == Status.WAITLISTED:
+            group.append(partner)
         seats = cohort_seats(cohort, now=now)
-        if not seats.fits(clinical=enrolment.is_clinical):
-            group = "clinicians" if enrolment.is_clinical else "managers"
+        if not seats_fit(seats, *(member.is_clinical for member in group)):
+            if len(group) == 2:
+                raise NoPlaceAvailable(
+                    "This person applied as a pair, and the free places do not fit both of "
+                    "them: the two are promoted together."
+                )
+            group_name = "clinicians" if enrolment.is_clinical else "managers"
             if seats.left:
                 raise NoPlaceAvailable(
                     f"The free places are held for the other group until enrolment closes; "
-                    f"none is left for {group}."
+                    f"none is left for {group_name}."
                 )
             raise NoPlaceAvailable("The cohort is full: no place is free.")
-        _move(enrolment, action=Action.PROMOTE, to=Status.ENROLLED, by=by, reason=reason, now=now)
+        for member in group:
+            member.cohort = cohort
+            _move(member, action=Action.PROMOTE, to=Status.ENROLLED, by=by, reason=reason, now=now)
         _listing_changed(cohort)
     return enrolment
 

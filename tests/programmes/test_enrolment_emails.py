@@ -224,3 +224,21 @@ def test_an_inactive_account_is_not_mailed(cohort, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         services.enrolment_withdraw(enrolment=enrolment, by=None, reason="Account closed.")
     assert not mail.outbox
+
+
+def test_one_of_a_pair_approved_first_is_told_they_wait_for_their_partner(
+    trust_a, django_capture_on_commit_callbacks
+):
+    cohort = CohortFactory(host_trust=trust_a, requires_sponsor_approval=True)
+    doctor = ClinicianFactory(trust=trust_a, first_name="Priya", last_name="Shah")
+    manager = UserFactory(trust=trust_a, first_name="Tom", last_name="Evans")
+    application = services.pair_invite(
+        inviter=doctor, cohort=cohort, invitee_email=manager.email, answers=SPONSOR
+    )
+    mine, _theirs = services.pair_accept(application=application, person=manager, answers=SPONSOR)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_approve(enrolment=mine, by=None, reason="Yes.")
+    body = only(doctor.email).body
+    assert "You applied together with Tom Evans, whose sponsor has not answered yet." in body
+    assert "no place left" not in body

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0002_enrolment_baseline_and_sponsor"),
+        ("programmes", "0003_pair_applications"),
     ]
 
     operations = [
