@@ -37,7 +37,7 @@ from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
 from privacy.models import SubjectAccessRequest
-from programmes.models import Cohort, Enrolment, EnrolmentEvent
+from programmes.models import Cohort, CohortFacilitator, Enrolment, EnrolmentEvent
 from tests.factories import (
     BoardSnapshotFactory,
     ClinicianFactory,
@@ -287,8 +287,14 @@ def world(db, trust_a, trust_b, superuser):
     enrolment_b = EnrolmentFactory(
         person=sentinel, cohort=cohort_b, goals="Sentinel goals for the cohort"
     )
+    # And, for the cohort admin's actions, an enrolment each action could otherwise take:
+    # one waiting for approval and one on the waiting list.
+    pending_b, waiting_b = (
+        EnrolmentFactory(person=ClinicianFactory(trust=trust_b), cohort=cohort_b, status=status)
+        for status in ("pending_approval", "waitlisted")
+    )
     records[Cohort] = [cohort_b.pk]
-    records[Enrolment] = [enrolment_b.pk]
+    records[Enrolment] = [enrolment_b.pk, pending_b.pk, waiting_b.pk]
     records[PageViewRestriction] = [
         PageViewRestriction.objects.create(page=module, restriction_type="login").pk
     ]
@@ -382,6 +388,15 @@ def protected_querysets(trust_b, acting) -> dict:
         "trust B enrolments": Enrolment.objects.filter(person__in=b_people).values_list(),
         "trust B enrolment history": EnrolmentEvent.objects.filter(
             enrolment__person__in=b_people
+        ).values_list(),
+        # What trust B runs: its cohorts (capacity, status, host), everyone enrolled in them
+        # whatever their trust, and who facilitates them.
+        "trust B cohorts": Cohort.objects.filter(host_trust=trust_b).values_list(),
+        "trust B cohorts' enrolments": Enrolment.objects.filter(
+            cohort__host_trust=trust_b
+        ).values_list(),
+        "trust B cohorts' facilitators": CohortFacilitator.objects.filter(
+            cohort__host_trust=trust_b
         ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
@@ -551,9 +566,18 @@ def test_every_id_parameter_points_at_a_real_record(world):
         part for p in user_routes for part in p.path.replace("?id=", "/").split("/")
     }
     paths = {p.path for p in all_probes}
-    cohort_b, enrolment_b = Cohort.objects.get(), Enrolment.objects.get()
+    cohort_b = Cohort.objects.get()
+    enrolment_b = Enrolment.objects.get(goals="Sentinel goals for the cohort")
     assert cohort_b.host_trust == world["trust_b"]
     assert f"/learn/enrol/{cohort_b.pk}/" in paths
     assert f"/learn/enrolments/{enrolment_b.pk}/withdraw/" in paths
+    # The cohort admin: the viewset's own routes and a cohort's enrolments and their actions,
+    # each pointed at trust B's cohort and at each of its enrolments.
+    for path in ("edit", "inspect", "history", "usage"):
+        assert f"/admin/cohorts/{path}/{cohort_b.pk}/" in paths
+    assert f"/admin/cohorts/{cohort_b.pk}/enrolments/" in paths
+    for enrolment in Enrolment.objects.filter(cohort=cohort_b):
+        for action in ("approve", "promote", "withdraw", "history"):
+            assert f"/admin/cohorts/enrolments/{enrolment.pk}/{action}/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
