@@ -155,7 +155,7 @@ class CohortEnrolmentsView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Te
             *self.breadcrumbs_items,
             {"url": reverse("cohorts:index"), "label": "Cohorts"},
             {"url": reverse("cohorts:edit", args=[self.cohort.pk]), "label": str(self.cohort)},
-            {"url": "", "label": "Enrolments"},
+            {"url": "", "label": "Enrolments", "sublabel": str(self.cohort)},
         ]
 
     def get_filename(self):
@@ -325,7 +325,7 @@ class EnrolmentWithdrawView(WagtailAdminTemplateMixin, FormView):
             *self.breadcrumbs_items,
             {"url": reverse("cohorts:index"), "label": "Cohorts"},
             {"url": _enrolments_url(cohort.pk), "label": f"{cohort}: enrolments"},
-            {"url": "", "label": "Withdraw"},
+            {"url": "", "label": "Withdraw", "sublabel": str(self.enrolment.person)},
         ]
 
     def get_context_data(self, **kwargs):
@@ -373,7 +373,7 @@ class EnrolmentHistoryView(WagtailAdminTemplateMixin, TemplateView):
             *self.breadcrumbs_items,
             {"url": reverse("cohorts:index"), "label": "Cohorts"},
             {"url": _enrolments_url(cohort.pk), "label": f"{cohort}: enrolments"},
-            {"url": "", "label": "History"},
+            {"url": "", "label": "History", "sublabel": str(self.enrolment.person)},
         ]
 
     def get_context_data(self, **kwargs):
