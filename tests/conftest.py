@@ -76,7 +76,7 @@ def django_db_createdb(request, django_db_modify_db_settings):
 # Race tests open one PostgreSQL connection per thread (50 at once for enrolment): two of them
 # in two xdist workers at the same moment went past PostgreSQL's 100 connections ("too many
 # clients already"). They run one after another in one worker.
-RACE_MODULES = {"test_concurrency.py"}
+RACE_MODULES = {"test_concurrency.py", "test_cohort_concurrency.py"}
 
 
 def pytest_collection_modifyitems(config, items):

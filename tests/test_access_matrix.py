@@ -37,7 +37,13 @@ from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
 from privacy.models import SubjectAccessRequest
-from programmes.models import Cohort, Enrolment, EnrolmentEvent, PairApplication
+from programmes.models import (
+    Cohort,
+    CohortFacilitator,
+    Enrolment,
+    EnrolmentEvent,
+    PairApplication,
+)
 from tests.factories import (
     BoardSnapshotFactory,
     ClinicianFactory,
@@ -290,8 +296,14 @@ def world(db, trust_a, trust_b, superuser):
     enrolment_b = EnrolmentFactory(
         person=sentinel, cohort=cohort_b, goals="Sentinel goals for the cohort"
     )
+    # And, for the cohort admin's actions, an enrolment each action could otherwise take:
+    # one waiting for approval and one on the waiting list.
+    pending_b, waiting_b = (
+        EnrolmentFactory(person=ClinicianFactory(trust=trust_b), cohort=cohort_b, status=status)
+        for status in ("pending_approval", "waitlisted")
+    )
     records[Cohort] = [cohort_b.pk]
-    records[Enrolment] = [enrolment_b.pk]
+    records[Enrolment] = [enrolment_b.pk, pending_b.pk, waiting_b.pk]
     # The sentinel's open invitation to a trust B colleague to apply together.
     records[PairApplication] = [
         PairApplication.objects.create(
@@ -397,6 +409,15 @@ def protected_querysets(trust_b, acting) -> dict:
             enrolment__person__in=b_people
         ).values_list(),
         "trust B pair applications": PairApplication.objects.filter(
+            cohort__host_trust=trust_b
+        ).values_list(),
+        # What trust B runs: its cohorts (capacity, status, host), everyone enrolled in them
+        # whatever their trust, and who facilitates them.
+        "trust B cohorts": Cohort.objects.filter(host_trust=trust_b).values_list(),
+        "trust B cohorts' enrolments": Enrolment.objects.filter(
+            cohort__host_trust=trust_b
+        ).values_list(),
+        "trust B cohorts' facilitators": CohortFacilitator.objects.filter(
             cohort__host_trust=trust_b
         ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
@@ -567,7 +588,7 @@ def test_every_id_parameter_points_at_a_real_record(world):
         part for p in user_routes for part in p.path.replace("?id=", "/").split("/")
     }
     paths = {p.path for p in all_probes}
-    enrolment_b = Enrolment.objects.get()
+    enrolment_b = Enrolment.objects.get(goals="Sentinel goals for the cohort")
     cohort_b = enrolment_b.cohort
     assert cohort_b.host_trust == world["trust_b"]
     assert f"/learn/enrol/{cohort_b.pk}/" in paths
@@ -580,5 +601,13 @@ def test_every_id_parameter_points_at_a_real_record(world):
     pair_b = PairApplication.objects.get()
     assert pair_b.cohort.host_trust == world["trust_b"]
     assert f"/learn/pairs/{pair_b.pk}/decline/" in paths
+    # The cohort admin: the viewset's own routes and a cohort's enrolments and their actions,
+    # each pointed at trust B's cohort and at each of its enrolments.
+    for path in ("edit", "inspect", "history", "usage"):
+        assert f"/admin/cohorts/{path}/{cohort_b.pk}/" in paths
+    assert f"/admin/cohorts/{cohort_b.pk}/enrolments/" in paths
+    for enrolment in Enrolment.objects.filter(cohort=cohort_b):
+        for action in ("approve", "promote", "withdraw", "history"):
+            assert f"/admin/cohorts/enrolments/{enrolment.pk}/{action}/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk

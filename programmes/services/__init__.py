@@ -6,9 +6,23 @@ package: ``from programmes import services; services.enrolment_create(...)``.
   list (read its docstring first: every other module builds on it);
 - ``pairs``: applying together with a colleague of the other profession;
 - ``sponsors``: the sponsor's answer from their signed link (programmes.sponsors), and a new
-  request sent from My learning.
+  request sent from My learning;
+- ``cohorts``: creating and changing cohorts (capacity under the same row lock, freed places
+  to the waiting list), their facilitators, and programme records.
 """
 
+from .cohorts import (
+    COHORT_FIELDS,
+    PROGRAMME_FIELDS,
+    CohortChange,
+    cohort_cancel,
+    cohort_create,
+    cohort_facilitator_add,
+    cohort_facilitator_remove,
+    cohort_update,
+    facilitator_candidates,
+    programme_save,
+)
 from .enrolments import (
     AlreadyEnrolled,
     EnrolmentClosed,
@@ -43,7 +57,10 @@ from .sponsors import (
 )
 
 __all__ = [
+    "COHORT_FIELDS",
+    "PROGRAMME_FIELDS",
     "AlreadyEnrolled",
+    "CohortChange",
     "EnrolmentClosed",
     "EnrolmentError",
     "FillResult",
@@ -56,8 +73,13 @@ __all__ = [
     "Withdrawal",
     "check_transition",
     "clean_sponsor",
+    "cohort_cancel",
+    "cohort_create",
+    "cohort_facilitator_add",
+    "cohort_facilitator_remove",
     "cohort_release_reserved_seats",
     "cohort_seats",
+    "cohort_update",
     "enrolment_approve",
     "enrolment_complete",
     "enrolment_create",
@@ -75,4 +97,6 @@ __all__ = [
     "sponsor_approve",
     "sponsor_decline",
     "sponsor_request_resend",
+    "facilitator_candidates",
+    "programme_save",
 ]

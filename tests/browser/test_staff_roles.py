@@ -24,6 +24,9 @@ SCREENS = {
         "/admin/roleappointment/",
         "/admin/roleappointment/new/",
         "/admin/accessgrant/",
+        "/admin/cohorts/",
+        "/admin/cohorts/new/",
+        "/admin/programmes/",
     ],
     "reporting-lead": [
         "/admin/people/",
@@ -39,6 +42,7 @@ SCREENS = {
         "/admin/audit-log/",
         "/admin/reports/site-history/",
         "/admin/people/edit/{participant}/",
+        "/admin/programmes/new/",
     ],
 }
 
