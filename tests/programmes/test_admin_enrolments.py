@@ -31,7 +31,13 @@ def enrolments_url(cohort, **query):
 
 
 def enrol(person, cohort):
-    return services.enrolment_create(person=person, cohort=cohort, by=person)
+    # A cohort with sponsor approval needs a sponsor named (programmes.services).
+    sponsor = (
+        {"sponsor_name": "Dr Ada Reid", "sponsor_email": "ada.reid@northshire.nhs.uk"}
+        if cohort.requires_sponsor_approval
+        else {}
+    )
+    return services.enrolment_create(person=person, cohort=cohort, by=person, **sponsor)
 
 
 # --- the list -------------------------------------------------------------------------------------
