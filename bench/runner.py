@@ -15,6 +15,15 @@ A benchmark receives a :class:`BenchContext` and records one or more measurement
 ``ctx.measure(fn)`` (any callable, e.g. a bulk task). By default it runs inside a transaction
 that is rolled back afterwards, so data it creates never leaks into the next benchmark.
 
+Two more for what one connection cannot show:
+
+- ``ctx.measure_concurrently(fn, clients=8, calls=40)``: ``fn`` called from 8 threads at
+  once, each on its own database connection (contention on a row lock, say), reported as
+  calls per second beside each call's time. The threads see only committed data, so such a
+  benchmark is registered with ``atomic=False`` and removes what it creates.
+- ``ctx.skip(reason)``: the benchmark cannot run on this database (e.g. it needs PostgreSQL);
+  the command prints the reason instead of a row, and does not fail.
+
 Nothing here creates or chooses a database: :func:`run_benchmarks` uses the current one (the
 tests call it inside pytest's test database) and :func:`throwaway_test_database` is what the
 command wraps it in, so the developer's real database is never touched.
@@ -23,8 +32,8 @@ command wraps it in, so the developer's real database is never touched.
 from __future__ import annotations
 
 import math
-import platform
 import statistics
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +41,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import django
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client, TestCase
@@ -48,6 +56,10 @@ DEFAULT_WARMUP = 5
 
 class BenchmarkError(Exception):
     """A benchmark did something the runner cannot report honestly."""
+
+
+class BenchmarkSkipped(Exception):
+    """Raised by ``ctx.skip(reason)``: reported as skipped, with the reason, not as a failure."""
 
 
 # --- Registry ------------------------------------------------------------------------------
@@ -126,10 +138,14 @@ class Measurement:
     warmup: int
     timings_ms: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
+    # Set by measure_concurrently: how many clients ran at once, and their calls per second.
+    clients: int | None = None
+    per_second: float | None = None
 
     @property
     def name(self) -> str:
-        return self.benchmark if self.label is None else f"{self.benchmark} {self.label}"
+        # One word (no spaces), so the table's columns can be split on whitespace.
+        return self.benchmark if self.label is None else f"{self.benchmark}:{self.label}"
 
     @property
     def requests(self) -> int:
@@ -157,7 +173,11 @@ class Measurement:
         return str(low) if low == high else f"{low}-{high}"
 
     def as_dict(self) -> dict[str, Any]:
+        concurrent = {}
+        if self.per_second is not None:
+            concurrent = {"clients": self.clients, "per_second": round(self.per_second, 2)}
         return {
+            **concurrent,
             "benchmark": self.benchmark,
             "group": self.group,
             "label": self.label,
@@ -209,12 +229,23 @@ class BenchContext:
             client.force_login(user)
         return client
 
+    def skip(self, reason: str):
+        """Stop here: this benchmark cannot run on this database or machine, for ``reason``."""
+        raise BenchmarkSkipped(reason)
+
     @contextmanager
     def run_on_commit(self) -> Iterator[list]:
         """Run on_commit callbacks (e.g. ``delay_on_commit`` tasks) when the block exits,
         although an atomic benchmark's transaction never commits."""
         with TestCase.captureOnCommitCallbacks(using=self.using, execute=True) as callbacks:
             yield callbacks
+
+    def _check_label(self, label: str | None) -> None:
+        if any(m.label == label for m in self.measurements):
+            raise BenchmarkError(
+                f"{self.benchmark.name} already recorded a measurement labelled {label!r}; "
+                "give each measurement its own label"
+            )
 
     def measure(
         self,
@@ -230,11 +261,7 @@ class BenchContext:
         warmup = self.warmup if warmup is None else warmup
         if repeat < 1:
             raise ValueError("repeat must be at least 1")
-        if any(m.label == label for m in self.measurements):
-            raise BenchmarkError(
-                f"{self.benchmark.name} already recorded a measurement labelled {label!r}; "
-                "give each measurement its own label"
-            )
+        self._check_label(label)
         for _ in range(warmup):
             fn()
         measurement = Measurement(
@@ -282,6 +309,89 @@ class BenchContext:
 
         return self.measure(request, label=label, repeat=repeat, warmup=warmup)
 
+    def measure_concurrently(
+        self,
+        fn: Callable[[int, int], Any],
+        *,
+        clients: int,
+        calls: int,
+        label: str | None = None,
+        warmup: int = 1,
+        timeout: float = 300.0,
+    ) -> Measurement:
+        """Call ``fn(client, n)`` from ``clients`` threads at once, each on its own database
+        connection: ``warmup`` untimed calls, then ``calls`` timed ones, per client (``n``
+        counts both, from 0, so each call can use data of its own). The timed calls start
+        together, released by a barrier once every client has warmed up.
+
+        Records each call's time and queries (on its thread's connection), and ``per_second``:
+        all the timed calls divided by the wall-clock time from the release until the last
+        client finished. Other connections see only committed data, so the benchmark must
+        be registered with ``atomic=False``; the first exception in any client is raised
+        once every client has stopped."""
+        if clients < 1 or calls < 1:
+            raise ValueError("clients and calls must be at least 1")
+        if self.connection.in_atomic_block:
+            raise BenchmarkError(
+                f"{self.benchmark.name} measures concurrently inside a transaction, so the "
+                "other connections cannot see its data: register it with atomic=False"
+            )
+        self._check_label(label)
+        released: list[float] = []
+        barrier = threading.Barrier(clients, action=lambda: released.append(time.perf_counter()))
+        timings: list[list[float]] = [[] for _ in range(clients)]
+        queries: list[list[int]] = [[] for _ in range(clients)]
+        finished = [0.0] * clients
+        errors: list[BaseException] = []
+
+        def client(index: int) -> None:
+            connection = connections[self.using]  # this thread's own
+            try:
+                for n in range(warmup):
+                    fn(index, n)
+                barrier.wait(timeout=timeout)
+                for n in range(warmup, warmup + calls):
+                    with CaptureQueriesContext(connection) as captured:
+                        start = time.perf_counter()
+                        fn(index, n)
+                        elapsed = time.perf_counter() - start
+                    timings[index].append(elapsed * 1000)
+                    queries[index].append(len(captured.captured_queries))
+                finished[index] = time.perf_counter()
+            except BaseException as error:  # noqa: BLE001 - raised below, in the caller
+                errors.append(error)
+                barrier.abort()  # release the others rather than leave them waiting
+            finally:
+                connections.close_all()  # this thread's, so the database can be dropped
+
+        threads = [
+            threading.Thread(target=client, args=(i,), name=f"bench-client-{i}", daemon=True)
+            for i in range(clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=timeout)
+        if any(thread.is_alive() for thread in threads):
+            raise BenchmarkError(f"{self.benchmark.name}: clients still running after {timeout}s")
+        if errors:
+            first = next(
+                (e for e in errors if not isinstance(e, threading.BrokenBarrierError)), errors[0]
+            )
+            raise first
+        measurement = Measurement(
+            benchmark=self.benchmark.name,
+            group=self.benchmark.group,
+            label=label,
+            warmup=warmup,
+            timings_ms=[t for per_client in timings for t in per_client],
+            queries=[q for per_client in queries for q in per_client],
+            clients=clients,
+            per_second=clients * calls / (max(finished) - released[0]),
+        )
+        self.measurements.append(measurement)
+        return measurement
+
 
 # --- Running -------------------------------------------------------------------------------
 
@@ -293,6 +403,7 @@ class BenchResult:
     seconds: float
     error: str | None = None
     traceback: str | None = None
+    skipped: str | None = None  # why it could not run here (ctx.skip); not a failure
 
     @property
     def ok(self) -> bool:
@@ -321,6 +432,13 @@ def run_benchmark(
             bench.func(ctx)
         if not ctx.measurements:
             raise BenchmarkError(f"{bench.name} recorded no measurements")
+    except BenchmarkSkipped as skipped:
+        return BenchResult(
+            benchmark=bench,
+            measurements=[],
+            seconds=time.perf_counter() - start,
+            skipped=str(skipped),
+        )
     except Exception as error:  # noqa: BLE001 - reported as this benchmark's failure
         return BenchResult(
             benchmark=bench,
@@ -385,81 +503,3 @@ def throwaway_test_database(using: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
             teardown_test_environment()
     finally:
         test_settings["NAME"] = saved_test_name
-
-
-# --- Reporting -----------------------------------------------------------------------------
-
-
-def environment(using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
-    """The facts needed to compare two runs; call while the database is still there."""
-    connection = connections[using]
-    return {
-        "database": connection.display_name,
-        "database_vendor": connection.vendor,
-        "database_version": ".".join(str(p) for p in connection.get_database_version()),
-        "database_name": str(connection.settings_dict["NAME"]),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-    }
-
-
-def header_line(env: dict[str, str], *, repeat: int, warmup: int) -> str:
-    return (
-        f"Database: {env['database']} {env['database_version']} ({env['database_name']})"
-        f" | Python {env['python']} | Django {env['django']}"
-        f" | repeat {repeat}, warmup {warmup}"
-    )
-
-
-TABLE_COLUMNS = (
-    "benchmark",
-    "group",
-    "requests",
-    "median ms",
-    "p95 ms",
-    "min ms",
-    "queries/request",
-)
-
-
-def format_table(measurements: Iterable[Measurement]) -> str:
-    rows = [
-        (
-            m.name,
-            m.group,
-            str(m.requests),
-            f"{m.median_ms:.2f}",
-            f"{m.p95_ms:.2f}",
-            f"{m.min_ms:.2f}",
-            m.queries_display,
-        )
-        for m in measurements
-    ]
-    widths = [max(len(row[i]) for row in [TABLE_COLUMNS, *rows]) for i in range(len(TABLE_COLUMNS))]
-
-    def line(cells):
-        # Text columns left-aligned, numbers right-aligned.
-        return "  ".join(
-            cell.ljust(width) if i < 2 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(TABLE_COLUMNS), rule, *(line(row) for row in rows)])
-
-
-def results_as_dict(
-    results: Iterable[BenchResult], env: dict[str, str], *, repeat: int, warmup: int
-) -> dict[str, Any]:
-    results = list(results)
-    return {
-        "environment": env,
-        "repeat": repeat,
-        "warmup": warmup,
-        "results": [m.as_dict() for r in results for m in r.measurements if r.ok],
-        "errors": [
-            {"benchmark": r.benchmark.name, "group": r.benchmark.group, "error": r.error}
-            for r in results
-            if not r.ok
-        ],
-    }

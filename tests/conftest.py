@@ -73,10 +73,15 @@ def django_db_createdb(request, django_db_modify_db_settings):
     return connection.vendor == "postgresql" and _reused_database_was_flushed(connection)
 
 
-# Race tests open one PostgreSQL connection per thread (50 at once for enrolment): two of them
-# in two xdist workers at the same moment went past PostgreSQL's 100 connections ("too many
-# clients already"). They run one after another in one worker.
-RACE_MODULES = {"test_concurrency.py", "test_cohort_concurrency.py"}
+# Race tests open one PostgreSQL connection per thread (50 at once for enrolment; up to 24 for
+# the gunicorn server of test_enrolment_over_http.py): two of them in two xdist workers at the
+# same moment went past PostgreSQL's 100 connections ("too many clients already"). They run
+# one after another in one worker.
+RACE_MODULES = {
+    "test_concurrency.py",
+    "test_cohort_concurrency.py",
+    "test_enrolment_over_http.py",
+}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils.module_loading import autodiscover_modules
 
+from bench import reporting
 from bench import runner as bench
 from people.models import Trust
 from tests.factories import TrustFactory
@@ -74,8 +76,8 @@ def table_rows(output):
         if not line.strip() or line.startswith("Results written"):
             break
         cells = line.split()
-        assert len(cells) == len(bench.TABLE_COLUMNS), line
-        rows[cells[0]] = dict(zip(bench.TABLE_COLUMNS, cells, strict=True))
+        assert len(cells) == len(reporting.TABLE_COLUMNS), line
+        rows[cells[0]] = dict(zip(reporting.TABLE_COLUMNS, cells, strict=True))
     return rows
 
 
@@ -201,6 +203,95 @@ def test_a_benchmark_that_measures_nothing_is_an_error(db, temporary_benchmarks)
     assert "recorded no measurements" in result.error
 
 
+def test_a_skipped_benchmark_is_reported_with_its_reason_and_fails_nothing(
+    db, current_database, temporary_benchmarks, tmp_path
+):
+    @temporary_benchmarks("selftest-skips")
+    def skips(ctx):
+        ctx.skip("needs a quantum computer")
+
+    @temporary_benchmarks("selftest-runs")
+    def runs(ctx):
+        ctx.measure(lambda: None, repeat=1, warmup=0)
+
+    json_path = tmp_path / "bench.json"
+    out, _ = run_command("--filter", "selftest", "--repeat", "1", "--json", str(json_path))
+
+    assert set(table_rows(out)) == {"selftest-runs"}
+    assert "Skipped selftest-skips: needs a quantum computer" in out
+    data = json.loads(json_path.read_text())
+    assert data["errors"] == []
+    assert data["skipped"] == [
+        {"benchmark": "selftest-skips", "group": "selftest", "reason": "needs a quantum computer"}
+    ]
+
+
+def test_measure_concurrently_refuses_to_run_inside_a_transaction(db):
+    ctx = bench.BenchContext(bench.Benchmark("t", "selftest", func=None))
+    with pytest.raises(bench.BenchmarkError, match="atomic=False"):
+        ctx.measure_concurrently(lambda client, n: None, clients=2, calls=1)
+    assert ctx.measurements == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_measure_concurrently_runs_clients_at_once_on_their_own_connections():
+    calls_seen = []
+
+    def call(client, n):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid(), pg_sleep(0.05)")
+            pid = cursor.fetchone()[0]
+        calls_seen.append((client, n, pid))
+        time.sleep(0.05)  # outside the database too
+
+    ctx = bench.BenchContext(bench.Benchmark("t", "selftest", func=None))
+    measurement = ctx.measure_concurrently(call, clients=4, calls=3, warmup=1, label="4-clients")
+
+    assert sorted((c, n) for c, n, _ in calls_seen) == [(c, n) for c in range(4) for n in range(4)]
+    pids = {client: {pid for c, _, pid in calls_seen if c == client} for client in range(4)}
+    assert all(len(p) == 1 for p in pids.values())  # one connection per client...
+    assert len(set().union(*pids.values())) == 4  # ...and none shared
+    assert measurement.name == "t:4-clients"
+    assert measurement.clients == 4 and measurement.requests == 12
+    assert measurement.queries == [1] * 12
+    assert all(t >= 100 for t in measurement.timings_ms)
+    # 4 clients x 3 timed calls of at least 0.1 s, at once: each client takes 0.3 s or more,
+    # so at most 40 a second, and together well under the 1.2 s one after another would.
+    assert 12 / 0.9 < measurement.per_second <= 12 / 0.3
+    assert not connection.in_atomic_block
+
+
+def test_throughput_is_a_ratio_of_the_same_benchmarks_one_client_figure():
+    def concurrent(benchmark, clients, per_second):
+        return bench.Measurement(
+            benchmark=benchmark,
+            group="g",
+            label=f"{clients}",
+            warmup=0,
+            timings_ms=[1.0],
+            queries=[1],
+            clients=clients,
+            per_second=per_second,
+        )
+
+    table = reporting.format_throughput(
+        [
+            concurrent("enrol", 1, 100.0),
+            concurrent("enrol", 8, 250.0),
+            concurrent("other", 4, 50.0),  # no 1-client figure: no ratio
+            bench.Measurement(benchmark="page", group="g", label=None, warmup=0),
+        ]
+    )
+    rows = {line.split()[0]: line.split()[1:] for line in table.splitlines()[2:]}
+    assert rows == {
+        "enrol:1": ["1", "1", "100", "1.00"],
+        "enrol:8": ["8", "1", "250", "2.50"],
+        "other:4": ["4", "1", "50", "-"],
+    }
+    assert reporting.format_throughput([]) is None
+
+
 # --- The command -----------------------------------------------------------------------------
 
 
@@ -321,10 +412,15 @@ def test_make_bench_creates_its_own_database_and_never_opens_the_real_one(tmp_pa
     assert process.returncode == 0, process.stderr
     rows = table_rows(process.stdout)
     assert {"home", "healthz"} <= set(rows)
-    assert json.loads(json_path.read_text())["environment"]["database_name"].startswith(
-        "file:memorydb_"
-    )
+    data = json.loads(json_path.read_text())
+    assert data["environment"]["database_name"].startswith("file:memorydb_")
     assert not real_database.exists(), "bench opened the real database"
+    # My learning makes as many queries with 10 enrolments as with 1.
+    learning = [rows[f"programmes-my-learning-{n}"]["queries/request"] for n in (1, 10)]
+    assert learning[0] == learning[1]
+    # The contention benchmark says plainly that it needs PostgreSQL, and fails nothing.
+    assert "Skipped programmes-enrol-contention: needs PostgreSQL" in process.stdout
+    assert [s["benchmark"] for s in data["skipped"]] == ["programmes-enrol-contention"]
 
 
 @pytest.mark.postgres

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import autodiscover_modules
 
+from bench import reporting
 from bench import runner as bench
 
 
@@ -72,19 +73,26 @@ class Command(BaseCommand):
                 results = bench.run_benchmarks(
                     selected, repeat=repeat, warmup=warmup, on_start=announce
                 )
-                env = bench.environment()
+                env = reporting.environment()
         except bench.BenchmarkError as error:
             raise CommandError(str(error)) from error
         self.report(results, env, repeat=repeat, warmup=warmup, json_path=options["json"])
 
     def report(self, results, env, *, repeat, warmup, json_path=None):
-        """Print the table (and write JSON); fail if any benchmark errored."""
+        """Print the table, the throughput of concurrent measurements and what was skipped
+        (and write JSON); fail if any benchmark errored."""
         measurements = [m for r in results if r.ok for m in r.measurements]
-        self.stdout.write(bench.header_line(env, repeat=repeat, warmup=warmup))
-        self.stdout.write(bench.format_table(measurements))
+        self.stdout.write(reporting.header_line(env, repeat=repeat, warmup=warmup))
+        self.stdout.write(reporting.format_table(measurements))
+        if throughput := reporting.format_throughput(measurements):
+            self.stdout.write("\nConcurrent clients (calls per second, all clients together):")
+            self.stdout.write(throughput)
+        for r in results:
+            if r.skipped:
+                self.stdout.write(f"\nSkipped {r.benchmark.name}: {r.skipped}")
 
         if json_path:
-            data = bench.results_as_dict(results, env, repeat=repeat, warmup=warmup)
+            data = reporting.results_as_dict(results, env, repeat=repeat, warmup=warmup)
             Path(json_path).write_text(json.dumps(data, indent=2) + "\n")
             self.stdout.write(f"Results written to {json_path}")
 
