@@ -22,7 +22,7 @@ from django.utils import timezone
 from . import services
 from .models import CohortStatus
 from .permissions import importable_cohorts, may_import_enrolments
-from .services.imports import COLUMNS, MAX_FILE_BYTES, MAX_ROWS
+from .services.import_file import COLUMNS, MAX_FILE_BYTES, MAX_ROWS
 
 IMPORT_HOLD_SECONDS = 30 * 60
 # The cohorts listed on the page as the ids to use: those not ended or cancelled, at most.

@@ -30,8 +30,7 @@ published cohort before its enrolment opens or after it closes.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -58,202 +57,17 @@ from people.validators import normalise_code
 from ..models import SEATED, Cohort, CohortStatus, Enrolment, EnrolmentStatus
 from ..permissions import importable_cohorts
 from .enrolments import EnrolmentError, enrolment_create
-
-# The header names, as the file must give them (any case; spaces, hyphens or underscores).
-COLUMNS = (
-    "email",
-    "first name",
-    "last name",
-    "trust code",
-    "professional group",
-    "job title",
-    "registration number",
-    "cohort",
+from .import_file import (
+    COHORT_ID,
+    COLUMNS,
+    FileRefused,
+    ImportCheck,
+    ImportRow,
+    group_value,
+    read_rows,
 )
-# Other names a header may use for the same column.
-COLUMN_ALIASES = {"cohort id": "cohort", "ods code": "trust code"}
-# The invitation import's limits (accounts.services), for the same reasons.
-MAX_ROWS = 2000
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_BLANK_ROWS = 1000  # blank rows among or after the people are skipped, up to this many
-MAX_COLUMNS = 50
-MAX_CELL_CHARACTERS = 1000
 
 IMPORT_REASON = "Imported from a file by a programme administrator."
-
-_FIELDS = (
-    "email",
-    "first_name",
-    "last_name",
-    "trust_code",
-    "professional_group",
-    "job_title",
-    "registration_number",
-    "cohort",
-)
-_GROUPS = {
-    **{label.lower(): value for value, label in ProfessionalGroup.choices},
-    **{value: value for value in ProfessionalGroup.values},
-}
-_COHORT_ID = re.compile(r"^#?(\d{1,12})(?:\.0+)?$")  # an XLSX number cell may read "12.0"
-
-
-def _header_name(cell: str) -> str:
-    name = " ".join(re.sub(r"[_\-]+", " ", cell).split()).lower()
-    return COLUMN_ALIASES.get(name, name)
-
-
-def _group_value(text: str) -> str | None:
-    key = " ".join(text.replace("&", "and").split()).lower()
-    return _GROUPS.get(key) or _GROUPS.get(key.replace(" ", "_"))
-
-
-@dataclass
-class ImportRow:
-    number: int  # as a spreadsheet user counts: the header is row 1
-    email: str
-    first_name: str
-    last_name: str
-    trust_code: str
-    professional_group: str  # as the file gives it
-    job_title: str
-    registration_number: str
-    cohort: str  # the cohort's id, as the file gives it
-    errors: list[str] = field(default_factory=list)
-    # Found by the check (and set again by the import): shown in the report.
-    new_account: bool = False
-    same_person_as: int | None = None  # the row that creates this new person's account
-    outcome: str = ""  # an EnrolmentStatus: predicted by the check, made by the import
-    cohort_label: str = ""
-
-    def cells(self) -> dict:
-        """What the file said, to check again and import after the administrator confirms."""
-        return {"number": self.number, **{name: getattr(self, name) for name in _FIELDS}}
-
-    @property
-    def outcome_label(self) -> str:
-        return EnrolmentStatus(self.outcome).label if self.outcome else ""
-
-
-@dataclass
-class ImportCheck:
-    rows: list[ImportRow]
-    file_errors: list[str] = field(default_factory=list)
-    imported: bool = False  # set by enrolments_import once everything was written
-
-    @property
-    def bad_rows(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and bool(self.rows) and not self.bad_rows
-
-    def cells(self) -> list[dict]:
-        return [row.cells() for row in self.rows]
-
-    @property
-    def summary(self) -> dict:
-        good = [row for row in self.rows if not row.errors]
-        outcomes = [row.outcome for row in good]
-        return {
-            "rows": len(good),
-            "new_accounts": sum(1 for row in good if row.new_account and not row.same_person_as),
-            "existing_accounts": len({row.email for row in good if not row.new_account}),
-            "enrolled": outcomes.count(EnrolmentStatus.ENROLLED),
-            "waitlisted": outcomes.count(EnrolmentStatus.WAITLISTED),
-            "pending_approval": outcomes.count(EnrolmentStatus.PENDING_APPROVAL),
-        }
-
-
-class _Refused(Exception):
-    """The file cannot be read within the bounds, or lacks the columns: `message` says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-# --- reading the file ---------------------------------------------------------------------------
-
-
-def _column_index(cells: list[str]) -> dict[str, int]:
-    header = [_header_name(cell) for cell in cells]
-    unknown = [
-        cell.strip()
-        for cell, name in zip(cells, header, strict=True)
-        if name and name not in COLUMNS
-    ]
-    missing = [column for column in COLUMNS if column not in header]
-    repeated = sorted({name for name in header if name and header.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append(f"missing: {', '.join(missing)}")
-    if unknown:
-        problems.append(f"not known: {', '.join(unknown)}")
-    if repeated:
-        problems.append(f"named twice: {', '.join(repeated)}")
-    if problems:
-        raise _Refused(
-            f"The first row must name the columns {', '.join(COLUMNS)} (in any order); "
-            f"{'; '.join(problems)}."
-        )
-    return {name.replace(" ", "_"): header.index(name) for name in COLUMNS}
-
-
-def _read(uploaded) -> list[ImportRow]:
-    """The rows of the file, read one by one; stops (_Refused) at the first limit."""
-    from accounts.spreadsheets import TableRefused, table_rows
-
-    if uploaded.size is not None and uploaded.size > MAX_FILE_BYTES:
-        raise _Refused("The file is larger than 2 MB. Split it into smaller files.")
-    most_rows = 1 + MAX_ROWS + MAX_BLANK_ROWS
-    index, rows = None, []
-    try:
-        table = table_rows(
-            uploaded,
-            max_rows=most_rows + 1,  # one more than allowed, to know there are too many
-            # One column more than allowed, to know when a row has too many.
-            max_columns=MAX_COLUMNS + 1,
-            max_cell_characters=MAX_CELL_CHARACTERS,
-        )
-        for number, cells in table:
-            if any(cell.strip() for cell in cells[MAX_COLUMNS:]):
-                raise _Refused(
-                    f"Row {number} has more than {MAX_COLUMNS} columns. Keep only the columns "
-                    f"{', '.join(COLUMNS)}, then upload the file again."
-                )
-            if index is None:
-                if not any(cell.strip() for cell in cells):
-                    raise _Refused("The first row must name the columns; it is blank.")
-                index = _column_index(cells)
-                continue
-            if number > most_rows:
-                raise _Refused(
-                    f"The file has more than {most_rows} rows, counting blank ones. Upload at "
-                    f"most {MAX_ROWS} people at a time, without blank rows between them."
-                )
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines at the end of a spreadsheet are not mistakes
-            if len(rows) == MAX_ROWS:
-                raise _Refused(f"Upload at most {MAX_ROWS} people at a time.")
-            values = {
-                name: (cells[position] if position < len(cells) else "").strip()
-                for name, position in index.items()
-            }
-            rows.append(ImportRow(number=number, **values))
-    except TableRefused as refusal:
-        raise _Refused(refusal.message) from None
-    except _Refused:
-        raise
-    except Exception:  # noqa: BLE001 - a corrupt file is the uploader's to fix, never a 500
-        raise _Refused("The file could not be read. Save it as CSV or XLSX.") from None
-    if index is None:
-        raise _Refused("The file is empty.")
-    if not rows:
-        raise _Refused("The file has a header but no people.")
-    return rows
-
 
 # --- checking ---------------------------------------------------------------------------------
 
@@ -329,7 +143,7 @@ class _World:
     @classmethod
     def read(cls, rows: list[ImportRow], by) -> _World:
         emails = {row.email for row in rows if row.email}
-        ids = {int(m.group(1)) for row in rows if (m := _COHORT_ID.match(row.cohort))}
+        ids = {int(m.group(1)) for row in rows if (m := COHORT_ID.match(row.cohort))}
         cohorts = importable_cohorts(by).filter(pk__in=ids).select_related("programme")
         cohorts = {cohort.pk: cohort for cohort in cohorts}
         codes = {normalise_code(row.trust_code) for row in rows} - {""}
@@ -377,7 +191,7 @@ class _World:
 def _cohort_problem(row: ImportRow, world: _World, today) -> tuple[Cohort | None, str | None]:
     if not row.cohort:
         return None, "The cohort is missing: give the cohort's id."
-    match = _COHORT_ID.match(row.cohort)
+    match = COHORT_ID.match(row.cohort)
     cohort = world.cohorts.get(int(match.group(1))) if match else None
     if cohort is None:
         # The same words whether or not another trust has such a cohort.
@@ -462,20 +276,21 @@ def _identity(row: ImportRow) -> tuple:
         row.first_name,
         row.last_name,
         normalise_code(row.trust_code),
-        _group_value(row.professional_group),
+        group_value(row.professional_group),
         row.job_title,
         normalise_code(row.registration_number),
     )
 
 
 def _check(rows: list[ImportRow], by) -> ImportCheck:
+    for row in rows:
+        row.email = row.email.lower()  # addresses are case-insensitive (UserManager)
     world = _World.read(rows, by)
     now = timezone.now()
     today = timezone.localdate(now)
     pairs, new_people, registrations_seen = {}, {}, {}
     clinical = {}
     for row in rows:
-        row.email = row.email.lower()
         row.errors, row.outcome, row.new_account, row.same_person_as = [], "", False, None
         errors = row.errors
         if not row.email:
@@ -507,7 +322,7 @@ def _check(rows: list[ImportRow], by) -> ImportCheck:
             clinical[row.number] = person.is_clinical
             continue
         row.new_account = True
-        group = _group_value(row.professional_group)
+        group = group_value(row.professional_group)
         if not row.professional_group:
             errors.append("The professional group is missing.")
         elif group is None:
@@ -548,7 +363,7 @@ def _predict(rows, world: _World, clinical: dict, now) -> None:
     for row in rows:
         if row.errors:
             continue
-        cohort = world.cohorts[int(_COHORT_ID.match(row.cohort).group(1))]
+        cohort = world.cohorts[int(COHORT_ID.match(row.cohort).group(1))]
         if cohort.requires_sponsor_approval:
             row.outcome = EnrolmentStatus.PENDING_APPROVAL
         elif seats[cohort.pk].fits(clinical=clinical[row.number]):
@@ -564,9 +379,11 @@ def enrolments_import_check(*, by, uploaded=None, rows: list[dict] | None = None
     nothing. Reads the rows' cohorts, trusts, accounts, invitations, enrolments and seats in
     a fixed number of queries, whatever the number of rows."""
     try:
-        parsed = [ImportRow(**cells) for cells in rows] if rows is not None else _read(uploaded)
-    except _Refused as refusal:
+        parsed = [ImportRow(**cells) for cells in rows] if rows is not None else read_rows(uploaded)
+    except FileRefused as refusal:
         return ImportCheck(rows=[], file_errors=[refusal.message])
+    except TypeError:  # cells kept by an older version of this module
+        return ImportCheck(rows=[], file_errors=["Upload the file again."])
     if not parsed:
         return ImportCheck(rows=[], file_errors=["The file has a header but no people."])
     return _check(parsed, by)
@@ -583,11 +400,11 @@ def _import_row(row: ImportRow, *, by, accounts: dict[str, User], cohorts, trust
     person = accounts.get(row.email)
     if person is None:
         trust = trusts[normalise_code(row.trust_code)]
-        person = _new_person(row, trust, _group_value(row.professional_group))
+        person = _new_person(row, trust, group_value(row.professional_group))
         person_save(person=person, by=by)
         account_invitation_create(person=person, invited_by=by)
         accounts[row.email] = person
-    cohort = cohorts[int(_COHORT_ID.match(row.cohort).group(1))]
+    cohort = cohorts[int(COHORT_ID.match(row.cohort).group(1))]
     enrolment = enrolment_create(
         person=person, cohort=cohort, by=by, reason=IMPORT_REASON, outside_window=True
     )
@@ -610,7 +427,7 @@ def enrolments_import(*, by, uploaded=None, rows: list[dict] | None = None) -> I
             email_lower__in=emails
         )
     }
-    ids = {int(_COHORT_ID.match(row.cohort).group(1)) for row in check.rows}
+    ids = {int(COHORT_ID.match(row.cohort).group(1)) for row in check.rows}
     cohorts = importable_cohorts(by).filter(pk__in=ids).select_related("programme").in_bulk()
     codes = {normalise_code(row.trust_code) for row in check.rows}
     trusts = {trust.ods_code: trust for trust in Trust.objects.filter(ods_code__in=codes)}

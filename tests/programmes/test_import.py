@@ -323,6 +323,16 @@ def test_one_new_person_in_two_cohorts_gets_one_account_and_the_same_details_are
     assert errors_by_row(check)[3][0].startswith("Row 2 gives other details for this person")
 
 
+def test_an_existing_account_is_found_whatever_the_case_of_its_address(administrator, cohort):
+    UserFactory(email="known@northshire.nhs.uk", trust=cohort.host_trust)
+    check = services.enrolments_import(
+        by=administrator, uploaded=csv_upload([row("KNOWN@Northshire.NHS.uk", cohort)])
+    )
+    assert check.imported, errors_by_row(check)
+    assert not check.rows[0].new_account
+    assert User.objects.filter(email__iexact="known@northshire.nhs.uk").count() == 1
+
+
 def test_an_existing_account_is_never_moved_to_another_trust(administrator, cohort, trust_b):
     UserFactory(email="someone@southvale.nhs.uk", trust=trust_b)
     check = services.enrolments_import_check(

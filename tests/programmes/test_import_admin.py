@@ -126,7 +126,7 @@ def test_a_bad_file_lists_every_row_offers_no_import_and_writes_nothing(
 def test_the_file_is_refused_for_its_type_size_or_columns(admin_client, cohort):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from programmes.services import imports
+    from programmes.services import import_file as imports
 
     response = admin_client.post(
         URL, {"file": SimpleUploadedFile("people.exe", b"x"), "action": "check"}
@@ -267,3 +267,14 @@ def test_superusers_may_import(client, superuser, trust_b):
     response = client.post(URL, {"token": token_of(response), "action": "import"})
     assert response.status_code == 302
     assert Enrolment.objects.get().person.trust == trust_b
+
+
+def test_the_refusal_matrix_probes_the_import_page():
+    """tests/test_access_matrix.py walks every URL pattern: the import page is among them
+    (it has no id parameter, so no trust B id is needed; its POST without a file is a 400)."""
+    from django.urls import get_resolver
+
+    from tests.security.matrix import fill, walk
+
+    paths = {fill(route, {}) for route, _ in walk(get_resolver().url_patterns) if "<" not in route}
+    assert URL in paths

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programmes import services
-from programmes.services import imports
+from programmes.services import import_file as imports
 from tests.programmes.import_files import HEADER, csv_upload, row
 from tests.security.test_import_limits import inline, xlsx
 
