@@ -402,6 +402,7 @@ def _import_row(row: ImportRow, *, by, accounts: dict[str, User], cohorts, trust
         trust = trusts[normalise_code(row.trust_code)]
         person = _new_person(row, trust, group_value(row.professional_group))
         person_save(person=person, by=by)
+        person._grants = []  # a new account holds no access role: enrolling need not ask
         account_invitation_create(person=person, invited_by=by)
         accounts[row.email] = person
     cohort = cohorts[int(COHORT_ID.match(row.cohort).group(1))]
