@@ -23,6 +23,9 @@ COLUMNS = (
     "registration number",
     "cohort",
 )
+# Columns a file may add: the sponsor, for cohorts that need the sponsor's approval (an
+# existing account's own sponsor is used when the row gives none).
+OPTIONAL_COLUMNS = ("sponsor name", "sponsor email")
 # Other names a header may use for the same column.
 COLUMN_ALIASES = {"cohort id": "cohort", "ods code": "trust code"}
 # The invitation import's limits (accounts.services), for the same reasons, but for the number
@@ -46,6 +49,8 @@ _FIELDS = (
     "job_title",
     "registration_number",
     "cohort",
+    "sponsor_name",
+    "sponsor_email",
 )
 _GROUPS = {
     **{label.lower(): value for value, label in ProfessionalGroup.choices},
@@ -75,6 +80,8 @@ class ImportRow:
     job_title: str
     registration_number: str
     cohort: str  # the cohort's id, as the file gives it
+    sponsor_name: str = ""
+    sponsor_email: str = ""
     errors: list[str] = field(default_factory=list)
     # Found by the check (and set again by the import): shown in the report.
     new_account: bool = False
@@ -138,7 +145,7 @@ def _column_index(cells: list[str]) -> dict[str, int]:
     unknown = [
         cell.strip()
         for cell, name in zip(cells, header, strict=True)
-        if name and name not in COLUMNS
+        if name and name not in COLUMNS + OPTIONAL_COLUMNS
     ]
     missing = [column for column in COLUMNS if column not in header]
     repeated = sorted({name for name in header if name and header.count(name) > 1})
@@ -154,7 +161,11 @@ def _column_index(cells: list[str]) -> dict[str, int]:
             f"The first row must name the columns {', '.join(COLUMNS)} (in any order); "
             f"{'; '.join(problems)}."
         )
-    return {name.replace(" ", "_"): header.index(name) for name in COLUMNS}
+    return {
+        name.replace(" ", "_"): header.index(name)
+        for name in COLUMNS + OPTIONAL_COLUMNS
+        if name in header
+    }
 
 
 def read_rows(uploaded) -> list[ImportRow]:

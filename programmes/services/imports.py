@@ -188,6 +188,33 @@ class _World:
         return cls(cohorts, trusts, assignable, accounts, invited, enrolled, registrations, seated)
 
 
+def _sponsor_of(row: ImportRow, person: User | None) -> tuple[str, str]:
+    """The sponsor the row gives, or else an existing account's own (from its profile)."""
+    if row.sponsor_name or row.sponsor_email or person is None:
+        return row.sponsor_name.strip(), row.sponsor_email.strip().lower()
+    return person.sponsor_name.strip(), person.sponsor_email.strip().lower()
+
+
+def _sponsor_problem(row: ImportRow, person: User | None, cohort: Cohort) -> str | None:
+    """enrolment_create's sponsor rule (clean_sponsor), in words for the one fixing the file."""
+    name, email = _sponsor_of(row, person)
+    if not name or not email:
+        return (
+            f"Cohort {cohort.pk} needs each person's sponsor to approve their place: give the "
+            "sponsor name and sponsor email columns (their line manager, or the supervising "
+            "consultant of a doctor in training)."
+        )
+    try:
+        validate_email(email)
+    except ValidationError:
+        return "The sponsor email is not a valid email address."
+    if len(name) > 200 or len(email) > 254:
+        return "The sponsor's name or email address is too long (200 and 254 characters at most)."
+    if email == row.email:
+        return "The sponsor cannot be the person themselves."
+    return None
+
+
 def _cohort_problem(row: ImportRow, world: _World, today) -> tuple[Cohort | None, str | None]:
     if not row.cohort:
         return None, "The cohort is missing: give the cohort's id."
@@ -315,6 +342,9 @@ def _check(rows: list[ImportRow], by) -> ImportCheck:
                 )
             pairs.setdefault((row.email, cohort.pk), row.number)
         person = world.accounts.get(row.email)
+        needs_sponsor = cohort is not None and cohort.requires_sponsor_approval
+        if needs_sponsor and (problem := _sponsor_problem(row, person, cohort)):
+            errors.append(problem)
         if person is not None:
             errors.extend(_existing_problems(person, trust))
             if cohort is not None and (person.pk, cohort.pk) in world.enrolled:
@@ -406,8 +436,17 @@ def _import_row(row: ImportRow, *, by, accounts: dict[str, User], cohorts, trust
         account_invitation_create(person=person, invited_by=by)
         accounts[row.email] = person
     cohort = cohorts[int(COHORT_ID.match(row.cohort).group(1))]
+    sponsor_name, sponsor_email = (
+        _sponsor_of(row, person) if cohort.requires_sponsor_approval else ("", "")
+    )
     enrolment = enrolment_create(
-        person=person, cohort=cohort, by=by, reason=IMPORT_REASON, outside_window=True
+        person=person,
+        cohort=cohort,
+        by=by,
+        reason=IMPORT_REASON,
+        sponsor_name=sponsor_name,
+        sponsor_email=sponsor_email,
+        outside_window=True,
     )
     row.outcome = enrolment.status
 

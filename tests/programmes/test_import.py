@@ -167,7 +167,8 @@ def test_a_good_file_makes_accounts_invites_them_and_enrols_everyone_in_one_go(
 
     for callback in callbacks:
         callback()
-    assert sorted(m.to[0] for m in mail.outbox) == [
+    invitations = [m for m in mail.outbox if "/accounts/invitation/" in m.body]
+    assert sorted(m.to[0] for m in invitations) == [
         "doctor@northshire.nhs.uk",
         "manager@northshire.nhs.uk",
     ]
@@ -196,13 +197,52 @@ def test_capacity_and_the_mix_hold_and_the_rest_join_the_waiting_list_in_file_or
     assert [e.person.email for e in waiting] == ["m2@northshire.nhs.uk", "m3@northshire.nhs.uk"]
 
 
-def test_a_cohort_with_sponsor_approval_takes_applications(administrator, trust_a):
+def test_a_cohort_with_sponsor_approval_takes_applications_naming_the_sponsor(
+    administrator, trust_a, django_capture_on_commit_callbacks
+):
     cohort = CohortFactory(host_trust=trust_a, requires_sponsor_approval=True)
-    check = services.enrolments_import(
-        by=administrator, uploaded=csv_upload([row("a@northshire.nhs.uk", cohort)])
+    known = UserFactory(
+        email="known@northshire.nhs.uk",
+        trust=trust_a,
+        sponsor_name="Dr Ada O'Connor",
+        sponsor_email="ada.oconnor@northshire.nhs.uk",
     )
-    assert check.imported
-    assert Enrolment.objects.get().status == S.PENDING_APPROVAL
+    header = [*HEADER, "Sponsor name", "Sponsor email"]
+    rows = [
+        [*row("a@northshire.nhs.uk", cohort), "Grace Hopper", "Grace.Hopper@northshire.nhs.uk"],
+        [*row("b@northshire.nhs.uk", cohort), "", ""],
+        [*row("c@northshire.nhs.uk", cohort), "Myself", "c@northshire.nhs.uk"],
+        [*row("d@northshire.nhs.uk", cohort), "Someone", "not-an-address"],
+        [*row(known.email, cohort), "", ""],  # their profile names their sponsor
+    ]
+    check = services.enrolments_import_check(
+        by=administrator, uploaded=csv_upload(rows, header=header)
+    )
+    assert errors_by_row(check) == {
+        3: [
+            f"Cohort {cohort.pk} needs each person's sponsor to approve their place: give the "
+            "sponsor name and sponsor email columns (their line manager, or the supervising "
+            "consultant of a doctor in training)."
+        ],
+        4: ["The sponsor cannot be the person themselves."],
+        5: ["The sponsor email is not a valid email address."],
+    }
+    assert check.rows[0].outcome == S.PENDING_APPROVAL
+
+    good = [rows[0], rows[4]]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.enrolments_import(
+            by=administrator, uploaded=csv_upload(good, header=header)
+        )
+    assert result.imported, errors_by_row(result)
+    assert set(Enrolment.objects.values_list("person__email", "status", "sponsor_email")) == {
+        ("a@northshire.nhs.uk", S.PENDING_APPROVAL, "grace.hopper@northshire.nhs.uk"),
+        (known.email, S.PENDING_APPROVAL, "ada.oconnor@northshire.nhs.uk"),
+    }
+    # Each sponsor is asked, by email, after commit (programmes.emails).
+    assert {"grace.hopper@northshire.nhs.uk", "ada.oconnor@northshire.nhs.uk"} <= {
+        m.to[0] for m in mail.outbox
+    }
 
 
 def test_an_administrator_enrols_outside_the_enrolment_window_but_not_in_a_draft_or_ended_cohort(
