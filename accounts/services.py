@@ -7,6 +7,7 @@ from importlib import import_module
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -185,24 +186,80 @@ def invitation_problems(email: str) -> list[str]:
     return []
 
 
+def account_invitation_create(*, person: User, invited_by) -> Invitation:
+    """Invite someone whose account an administrator has just made (the programmes import
+    creates accounts so that it can enrol them at once): the link lets them set their
+    password and sign in, as any invitation does (invitation_accept). Only for an account no
+    one can sign in to yet, and never beside another waiting invitation. The email is sent
+    after commit, through the outbox."""
+    if person.has_usable_password() or person.last_login is not None:
+        raise ValidationError({"email": ["This person can already sign in to Tandem."]})
+    if Invitation.objects.pending().filter(email__iexact=person.email).exists():
+        raise ValidationError({"email": ["This person already has an invitation waiting."]})
+    invitation = Invitation(
+        email=person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        trust=person.trust,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean()
+    from .tasks import send_invitation
+
+    with transaction.atomic():
+        invitation.save()
+        send_invitation.delay_on_commit(invitation.pk)
+    return invitation
+
+
+def _account_awaiting(invitation: Invitation) -> User | None:
+    """The account an administrator made for this invitation's person (account_invitation_
+    create), locked: in the invitation's trust, active, and never signed in to, with no
+    password. Any other account at that address refuses the link, as before."""
+    return (
+        User.objects.select_for_update()
+        .filter(
+            email__iexact=invitation.email,
+            trust_id=invitation.trust_id,
+            is_active=True,
+            last_login__isnull=True,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        )
+        .first()
+    )
+
+
 @transaction.atomic
 def invitation_accept(
     *, invitation: Invitation, first_name: str, last_name: str, password: str
 ) -> User:
-    """Create the invited person's account in the invitation's trust. The email is verified:
-    the link reached that inbox. Locks the invitation so a double submit cannot use it twice."""
+    """Create the invited person's account in the invitation's trust — or, when an
+    administrator already made it for them (an import that enrolled them), give it its
+    password. The email is verified: the link reached that inbox. Locks the invitation so a
+    double submit cannot use it twice."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "pending":
         raise InvitationInvalid
+    user = None
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationInvalid
-    user = User(
-        email=invitation.email, first_name=first_name, last_name=last_name, trust=invitation.trust
-    )
+        user = _account_awaiting(invitation)
+        if user is None:
+            raise InvitationInvalid
+        user.first_name, user.last_name = first_name, last_name
+    else:
+        user = User(
+            email=invitation.email,
+            first_name=first_name,
+            last_name=last_name,
+            trust=invitation.trust,
+        )
     user.set_password(password)
     user.full_clean()
     user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from people.access import AccessRole
 from people.permissions import (
     administered_trust_ids,
+    changeable,
     register_change_scope,
     register_people_reach,
     register_scope,
@@ -159,3 +160,21 @@ register_change_scope(
 register_change_scope(
     CohortFacilitator, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids
 )
+
+
+# --- the import of participants (programmes.services.imports, programmes.import_views) ------
+
+
+def may_import_enrolments(user) -> bool:
+    """Who may import participants from a file: a trust's programme administrators (into the
+    cohorts their trust hosts) and superusers."""
+    return _active(user) and (user.is_superuser or bool(administered_trust_ids(user)))
+
+
+def importable_cohorts(user) -> QuerySet:
+    """The cohorts `user` may import people into: those they may change (their trusts' hosted
+    cohorts; every cohort for a superuser), whatever their status — the import explains a
+    draft or cancelled one."""
+    if not may_import_enrolments(user):
+        return Cohort.objects.none()
+    return changeable(user, Cohort)

@@ -4,16 +4,18 @@ and programmes.admin_enrolments; who may do what is their permission policies', 
 here before any viewset asks for them."""
 
 from django.contrib.auth.models import Permission
-from django.urls import path
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from . import admin_enrolments, admin_views
+from . import admin_enrolments, admin_views, import_views
 from .models import Cohort, Programme
+from .permissions import may_import_enrolments
 
 register_permission_policy(Cohort, admin_views.COHORT_POLICY)
 register_permission_policy(Programme, admin_views.PROGRAMME_POLICY)
@@ -175,3 +177,32 @@ class ProgrammesGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_programmes_admin():
     return ProgrammesGroup()
+
+
+# --- Import participants (programmes.import_views) ------------------------------------------
+# Kept together in this one block; the cohort admin registers its own hooks beside it.
+
+import_urlpatterns = [path("", import_views.enrolments_import, name="import")]
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [path("programmes/import/", include((import_urlpatterns, "programmes_import")))]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_import_enrolments(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        "Import participants",
+        reverse("programmes_import:import"),
+        icon_name="upload",
+        order=215,
+    )
+
+
+# --- end of Import participants -------------------------------------------------------------

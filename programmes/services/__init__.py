@@ -8,7 +8,9 @@ package: ``from programmes import services; services.enrolment_create(...)``.
 - ``sponsors``: the sponsor's answer from their signed link (programmes.sponsors), and a new
   request sent from My learning;
 - ``cohorts``: creating and changing cohorts (capacity under the same row lock, freed places
-  to the waiting list), their facilitators, and programme records.
+  to the waiting list), their facilitators, and programme records;
+- ``imports``: participants and their enrolments from a CSV or XLSX file, checked row by row,
+  then written in one transaction (an administrator's, through enrolment_create).
 """
 
 from .cohorts import (
@@ -48,6 +50,7 @@ from .enrolments import (
     partner_of,
     remember_sponsor,
 )
+from .imports import ImportCheck, ImportRow, enrolments_import, enrolments_import_check
 from .pairs import PairRefused, pair_accept, pair_cancel, pair_decline, pair_invite
 from .sponsors import (
     SponsorLinkRefused,
@@ -65,6 +68,8 @@ __all__ = [
     "EnrolmentError",
     "FillResult",
     "IllegalTransition",
+    "ImportCheck",
+    "ImportRow",
     "NoPlaceAvailable",
     "NotAllowed",
     "PairRefused",
@@ -87,6 +92,8 @@ __all__ = [
     "enrolment_mark_not_completed",
     "enrolment_promote",
     "enrolment_withdraw",
+    "enrolments_import",
+    "enrolments_import_check",
     "enrolments_withdraw_for_erasure",
     "facilitator_candidates",
     "pair_accept",

@@ -279,7 +279,7 @@ def remember_sponsor(person: User, *, name: str, email: str) -> None:
         person.sponsor_name, person.sponsor_email = name, email
 
 
-def _refuse_to_enrol(person: User, cohort: Cohort, now) -> None:
+def _refuse_to_enrol(person: User, cohort: Cohort, now, *, outside_window: bool = False) -> None:
     if not person.is_active:
         raise ProfileIncomplete("This account is not active.")
     if not person.profile_is_complete:
@@ -289,9 +289,11 @@ def _refuse_to_enrol(person: User, cohort: Cohort, now) -> None:
         )
     if cohort.status == CohortStatus.CANCELLED:
         raise EnrolmentClosed("This cohort has been cancelled.")
-    if cohort.status != CohortStatus.PUBLISHED or now < cohort.enrolment_opens_at:
+    if cohort.status != CohortStatus.PUBLISHED or (
+        now < cohort.enrolment_opens_at and not outside_window
+    ):
         raise EnrolmentClosed("Enrolment for this cohort has not opened yet.")
-    if now >= cohort.enrolment_closes_at:
+    if now >= cohort.enrolment_closes_at and not outside_window:
         raise EnrolmentClosed("Enrolment for this cohort has closed.")
 
 
@@ -360,11 +362,15 @@ def enrolment_create(
     current_role: str = "",
     sponsor_name: str = "",
     sponsor_email: str = "",
+    outside_window: bool = False,
 ) -> Enrolment:
     """Enrol ``person`` in ``cohort``: pending approval if the cohort needs their sponsor's,
     else enrolled if a seat fits their group, else waitlisted. ``by`` is the person
     themselves, or an administrator of the host trust enrolling them (an import). The
     baseline answers and the sponsor come from the enrolment page (programmes.forms).
+    ``outside_window``: an administrator's import (programmes.services.imports) enrols people
+    in a published cohort before its enrolment opens or after it closes; capacity, the mix
+    and the waiting list hold as ever, and draft or cancelled cohorts are still refused.
 
     A cohort needing approval needs a sponsor other than the person; when the person applies
     themselves, the sponsor they give is kept on their profile for next time.
@@ -377,7 +383,7 @@ def enrolment_create(
     with transaction.atomic():
         cohort = _lock_cohort(cohort.pk)
         now = timezone.now()  # after the lock: decisions and the queue follow its order
-        _refuse_to_enrol(person, cohort, now)
+        _refuse_to_enrol(person, cohort, now, outside_window=outside_window)
         if Enrolment.objects.live().filter(person=person, cohort=cohort).exists():
             raise AlreadyEnrolled("You already have a place or an application in this cohort.")
         clinical = is_clinical_group(person.professional_group)
