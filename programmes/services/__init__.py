@@ -7,6 +7,8 @@ package: ``from programmes import services; services.enrolment_create(...)``.
 - ``pairs``: applying together with a colleague of the other profession;
 - ``sponsors``: the sponsor's answer from their signed link (programmes.sponsors), and a new
   request sent from My learning;
+- ``completion``: an enrolment completed or not completed;
+- ``errors``: the refusals every service raises, and the state machine's check;
 - ``cohorts``: creating and changing cohorts (capacity under the same row lock, freed places
   to the waiting list), their facilitators, and programme records;
 - ``imports``: participants and their enrolments from a CSV or XLSX file, checked row by row,
@@ -25,6 +27,7 @@ from .cohorts import (
     facilitator_candidates,
     programme_save,
 )
+from .completion import enrolment_complete, enrolment_mark_not_completed
 from .enrolments import (
     AlreadyEnrolled,
     EnrolmentClosed,
@@ -40,10 +43,8 @@ from .enrolments import (
     cohort_release_reserved_seats,
     cohort_seats,
     enrolment_approve,
-    enrolment_complete,
     enrolment_create,
     enrolment_decline,
-    enrolment_mark_not_completed,
     enrolment_promote,
     enrolment_withdraw,
     enrolments_withdraw_for_erasure,

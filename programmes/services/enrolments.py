@@ -47,53 +47,19 @@ from ..models import (
     is_clinical_group,
 )
 from ..seats import Seats
+from .errors import (  # noqa: F401 (the errors are imported from here by callers too)
+    AlreadyEnrolled,
+    EnrolmentClosed,
+    EnrolmentError,
+    IllegalTransition,
+    NoPlaceAvailable,
+    NotAllowed,
+    ProfileIncomplete,
+    check_transition,
+)
 
 Status = EnrolmentStatus
 Action = EnrolmentAction
-
-
-# --- errors: each says what happened in words a person can act on ---------------------------
-
-
-class EnrolmentError(Exception):
-    """Base of every refusal; ``str(error)`` is a message to show the person."""
-
-
-class IllegalTransition(EnrolmentError):
-    pass
-
-
-class EnrolmentClosed(EnrolmentError):
-    pass
-
-
-class AlreadyEnrolled(EnrolmentError):
-    pass
-
-
-class ProfileIncomplete(EnrolmentError):
-    pass
-
-
-class NoPlaceAvailable(EnrolmentError):
-    """A manual promotion when no seat fits the person's group."""
-
-
-class NotAllowed(EnrolmentError):
-    """The acting person may not do this to this enrolment."""
-
-
-def check_transition(*, action: str, from_status: str | None, to_status: str) -> None:
-    """Raise IllegalTransition unless TRANSITIONS allows ``action`` from ``from_status`` to
-    ``to_status``."""
-    allowed = TRANSITIONS.get(action, {}).get(from_status)
-    if allowed is None or to_status not in allowed:
-        action_label = Action(action).label.lower() if action in Action.values else action
-        before = Status(from_status).label.lower() if from_status else "new"
-        raise IllegalTransition(
-            f"An enrolment that is {before} cannot be {action_label}"
-            + (f" (to {Status(to_status).label.lower()})." if to_status in Status.values else ".")
-        )
 
 
 # --- locking and counting ---------------------------------------------------------------------
@@ -628,39 +594,6 @@ def cohort_release_reserved_seats(*, cohort_id: int, now=None) -> list[Enrolment
         ).promoted
         _listing_changed(cohort)
     return promoted
-
-
-# --- the end of a cohort ------------------------------------------------------------------------
-
-
-def enrolment_complete(*, enrolment: Enrolment, by: User | None, reason: str = "") -> Enrolment:
-    _require(by, target=enrolment)
-    with transaction.atomic():
-        _cohort, enrolment = _locked_enrolment(enrolment)
-        return _move(
-            enrolment,
-            action=Action.COMPLETE,
-            to=Status.COMPLETED,
-            by=by,
-            reason=reason,
-            now=timezone.now(),
-        )
-
-
-def enrolment_mark_not_completed(
-    *, enrolment: Enrolment, by: User | None, reason: str = ""
-) -> Enrolment:
-    _require(by, target=enrolment)
-    with transaction.atomic():
-        _cohort, enrolment = _locked_enrolment(enrolment)
-        return _move(
-            enrolment,
-            action=Action.MARK_NOT_COMPLETED,
-            to=Status.NOT_COMPLETED,
-            by=by,
-            reason=reason,
-            now=timezone.now(),
-        )
 
 
 def _listing_changed(cohort: Cohort) -> None:
