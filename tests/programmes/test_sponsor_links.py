@@ -209,6 +209,11 @@ def test_the_answer_needs_the_pages_csrf_token(participant, sponsored, apply):
     assert response.status_code == 200
 
 
+def _other(current: str, replacement: str) -> str:
+    """``replacement``, or another string of its length if that is what is there already."""
+    return replacement if current != replacement else "1" * len(replacement)
+
+
 def bad_tokens(enrolment, good: str) -> dict[str, str]:
     value, stamp, signature = good.rsplit(":", 2)
     pk, nonce = value.split(":", 1)
@@ -216,8 +221,10 @@ def bad_tokens(enrolment, good: str) -> dict[str, str]:
     return {
         "made up": "x",
         "another enrolment's id": f"{other.pk}:{nonce}:{stamp}:{signature}",
-        "a changed signature": f"{value}:{stamp}:{signature[:-2]}AA",
-        "a changed timestamp": f"{value}:{stamp[:-1]}0:{signature}",
+        # Each change must really change the token: a fixed replacement is a no-op when the
+        # original already ends with it (1 run in 62 for a base62 timestamp).
+        "a changed signature": f"{value}:{stamp}:{signature[:-2]}{_other(signature[-2:], 'AA')}",
+        "a changed timestamp": f"{value}:{stamp[:-1]}{_other(stamp[-1], '0')}:{signature}",
         "another salt (an invitation's)": signing.TimestampSigner(salt=INVITATION_SALT).sign(value),
         "no nonce": signing.TimestampSigner(salt=sponsors.SALT).sign(f"{pk}:"),
         "not a number": signing.TimestampSigner(salt=sponsors.SALT).sign(f"abc:{nonce}"),
