@@ -406,7 +406,8 @@ def enrolment_approve(*, enrolment: Enrolment, by: User | None, reason: str = ""
                 now=now,
             )
         elif partner is not None and partner.status == Status.WAITLISTED:
-            if running and seats_fit(seats, enrolment.is_clinical, partner.is_clinical):
+            together = running and seats_fit(seats, enrolment.is_clinical, partner.is_clinical)
+            if together:
                 partner.cohort = cohort
                 _move(
                     partner,
@@ -416,23 +417,8 @@ def enrolment_approve(*, enrolment: Enrolment, by: User | None, reason: str = ""
                     reason="Their partner's sponsor approved: the pair was placed together.",
                     now=now,
                 )
-                _move(
-                    enrolment,
-                    action=Action.APPROVE,
-                    to=Status.ENROLLED,
-                    by=by,
-                    reason=reason,
-                    now=now,
-                )
-            else:
-                _move(
-                    enrolment,
-                    action=Action.APPROVE,
-                    to=Status.WAITLISTED,
-                    by=by,
-                    reason=reason,
-                    now=now,
-                )
+            to = Status.ENROLLED if together else Status.WAITLISTED
+            _move(enrolment, action=Action.APPROVE, to=to, by=by, reason=reason, now=now)
         else:
             fits = running and seats.fits(clinical=enrolment.is_clinical)
             to = Status.ENROLLED if fits else Status.WAITLISTED
