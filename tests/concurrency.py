@@ -28,6 +28,10 @@ Why each piece is there:
   answer, not a failure of the test), in thread order, for the test to assert on.
 - Connections closed afterwards, in each thread, so the test database can be flushed and
   dropped (PostgreSQL refuses to drop a database with open sessions).
+- Connection slots: PostgreSQL allows 100 connections, and the two pytest-xdist workers share
+  them. ``connection_slots`` (used here and by the gunicorn server of tests/live_gunicorn.py)
+  lets one many-connection test run at a time on the machine, and waits until PostgreSQL has
+  room for it; if it never has, the error lists who holds the connections.
 
 SQLite serialises all writers on one lock and, in memory, shares one cache between threads:
 races behave differently there, so tests using this are marked ``postgres``.
@@ -35,14 +39,20 @@ races behave differently there, so tests using this are marked ``postgres``.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import tempfile
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
 DEFAULT_TIMEOUT = 60.0
+SLOTS_WAIT = 120.0  # seconds to wait for PostgreSQL to have room before failing with a listing
 
 
 class HarnessError(Exception):
@@ -97,6 +107,11 @@ def run_concurrently(
             "cannot see this test's data: use transactional_db "
             "(@pytest.mark.django_db(transaction=True)), not db"
         )
+    with connection_slots(threads, using=using):
+        return _race(fn, threads=threads, timeout=timeout, using=using)
+
+
+def _race(fn: Callable[[int], Any], *, threads: int, timeout: float, using: str) -> ConcurrentRun:
     barrier = threading.Barrier(threads)
     outcomes: list[Outcome] = [Outcome(index=i) for i in range(threads)]
 
@@ -126,3 +141,80 @@ def run_concurrently(
     if stuck:
         raise HarnessError(f"{len(stuck)} thread(s) still running after {timeout}s: {stuck}")
     return ConcurrentRun(outcomes=outcomes)
+
+
+# --- Connection slots ------------------------------------------------------------------------
+
+_held = threading.local()  # whether this thread is inside connection_slots already
+_process_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def connection_slots(
+    needed: int, *, using: str = DEFAULT_DB_ALIAS, wait: float = SLOTS_WAIT
+) -> Iterator[None]:
+    """Run the block once this machine's other many-connection tests have finished and
+    PostgreSQL has ``needed`` connections free. An exclusive lock on a file in the temporary
+    directory serialises such tests across pytest-xdist workers (each is one process); a
+    nested use in the same thread (a race against a live server) does not wait on itself.
+    A no-op on SQLite, whose connections cost no server slot."""
+    if connections[using].vendor != "postgresql" or getattr(_held, "depth", 0):
+        yield
+        return
+    path = Path(tempfile.gettempdir()) / "tandem-tests-postgres-connections.lock"
+    with _process_lock, path.open("a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+        _held.depth = 1
+        try:
+            _wait_for_free_connections(needed, using=using, wait=wait)
+            yield
+        finally:
+            _held.depth = 0
+
+
+def _wait_for_free_connections(needed: int, *, using: str, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        free = _free_connections(using)
+        if free >= needed:
+            return
+        if time.monotonic() >= deadline:
+            raise HarnessError(
+                f"PostgreSQL has {free} connection(s) free after {wait:.0f}s and this test "
+                f"needs {needed}. Held now:\n{_who_holds_connections(using)}"
+            )
+        time.sleep(0.5)
+
+
+def _query(using: str, sql: str) -> list[tuple]:
+    """Run ``sql`` on a connection of its own: the callers may be outside pytest-django's
+    database access (a module-scoped server) or inside a test's transaction."""
+    import psycopg
+
+    params = connections[using].get_connection_params()
+    with psycopg.connect(**params, connect_timeout=10) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _free_connections(using: str) -> int:
+    [(free,)] = _query(
+        using,
+        "SELECT current_setting('max_connections')::int"
+        " - current_setting('superuser_reserved_connections')::int"
+        " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+        " + 1",  # this query's own connection
+    )
+    return free
+
+
+def _who_holds_connections(using: str) -> str:
+    rows = _query(
+        using,
+        "SELECT datname, application_name, state, count(*), min(backend_start)"
+        " FROM pg_stat_activity WHERE backend_type = 'client backend'"
+        " GROUP BY 1, 2, 3 ORDER BY 4 DESC",
+    )
+    return "\n".join(
+        f"  {count} x database={db} application={app or '-'} state={state} since {since:%H:%M:%S}"
+        for db, app, state, count, since in rows
+    )

@@ -52,6 +52,8 @@ from django.db import connection
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.crypto import get_random_string
 
+from tests.concurrency import connection_slots
+
 ROOT = Path(settings.BASE_DIR)
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 60.0
@@ -98,6 +100,11 @@ class Server:
 def serve(*, workers: int = 3, threads: int = 8, env: dict[str, str] | None = None):
     """Start gunicorn on 127.0.0.1 serving tests.gunicorn_app against pytest's test database;
     stop it on exit. ``env`` adds environment variables (tests/gunicorn_app.py's switches)."""
+    with connection_slots(workers * threads + 1):  # +1: gunicorn's preloaded master
+        yield from _serve(workers=workers, threads=threads, env=env)
+
+
+def _serve(*, workers: int, threads: int, env: dict[str, str] | None):
     port = free_port()
     handle, log_name = tempfile.mkstemp(prefix="tandem-gunicorn-", suffix=".log")
     log_path = Path(log_name)

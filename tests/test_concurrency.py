@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from accounts.services import InvitationInvalid, invitation_accept
 from people.models import BoardSnapshot, User
-from tests.concurrency import HarnessError, run_concurrently
+from tests.concurrency import HarnessError, connection_slots, run_concurrently
 from tests.factories import BoardSnapshotFactory, InvitationFactory
 
 THREADS = 10
@@ -84,6 +84,24 @@ def test_a_thread_that_never_finishes_is_reported():
             run_concurrently(lambda i: release.wait(5), threads=2, timeout=0.5)
     finally:
         release.set()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_race_that_postgresql_has_no_room_for_fails_saying_who_holds_the_connections():
+    with (
+        pytest.raises(HarnessError, match=r"needs 100000\. Held now:\n.*database=test_"),
+        connection_slots(100_000, wait=0),
+    ):
+        pass
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_race_inside_a_many_connection_block_does_not_wait_for_itself():
+    with connection_slots(5, wait=1):
+        run = run_concurrently(lambda i: i, threads=3, timeout=5)
+    assert run.results == [0, 1, 2]
 
 
 # --- A real row-locked operation: one invitation, accepted from 10 browsers at once -----------
