@@ -192,6 +192,26 @@ def modules_completed_by(person, programme: ProgrammePage | None = None) -> Quer
     return modules.order_by("path")
 
 
+def modules_completed_by_people(person_ids: list[int], programme) -> dict[int, set[int]]:
+    """{person id: ids of the live modules of ``programme`` (a programmes.Programme, whose
+    ``page_id`` is its ProgrammePage) each has marked complete}: one query, for evaluating a
+    whole cohort's completion rules (registered with programmes at start-up: cms.apps)."""
+    if not person_ids or programme.page_id is None:
+        return {}
+    try:
+        page = ProgrammePage.objects.get(pk=programme.page_id)
+    except ProgrammePage.DoesNotExist:
+        return {}
+    rows = ModuleProgress.objects.filter(
+        person_id__in=person_ids,
+        module__in=ModulePage.objects.live().child_of(page),
+    ).values_list("person_id", "module_id")
+    done: dict[int, set[int]] = {}
+    for person_id, module_id in rows:
+        done.setdefault(person_id, set()).add(module_id)
+    return done
+
+
 def completed_module_ids(person, modules) -> set[int]:
     """Which of ``modules`` (pages already loaded) ``person`` has completed: one query."""
     ids = [module.pk for module in modules if module.pk]

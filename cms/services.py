@@ -6,6 +6,14 @@ from django.utils import timezone
 
 from cms.models import ModulePage, ModuleProgress, ModuleReflection
 from people.permissions import visible
+from programmes.services.completion import completion_inputs_changed
+
+
+def _progress_changed(person, module: ModulePage) -> None:
+    """A programme's completion rules may count this module: re-evaluate the person's
+    enrolments in that programme (queued through the outbox, after this commits)."""
+    parent = module.get_parent()
+    completion_inputs_changed(person_id=person.pk, programme_page_id=parent.pk if parent else None)
 
 
 @transaction.atomic
@@ -18,9 +26,11 @@ def module_progress_mark_complete(*, person, module: ModulePage) -> ModuleProgre
     try:
         # A savepoint, so a concurrent duplicate (the unique constraint) can be recovered from.
         with transaction.atomic():
-            return ModuleProgress.objects.create(
+            progress = ModuleProgress.objects.create(
                 person=person, module=module, completed_at=timezone.now()
             )
+        _progress_changed(person, module)
+        return progress
     except IntegrityError:
         return ModuleProgress.objects.get(person=person, module=module)
 
@@ -29,6 +39,8 @@ def module_progress_mark_complete(*, person, module: ModulePage) -> ModuleProgre
 def module_progress_clear(*, person, module: ModulePage) -> bool:
     """Unmark ``module`` for ``person``; True if there was a mark to remove."""
     deleted, _ = ModuleProgress.objects.filter(person=person, module=module).delete()
+    if deleted:
+        _progress_changed(person, module)
     return bool(deleted)
 
 

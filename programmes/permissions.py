@@ -9,6 +9,12 @@ module every view, export and admin listing asks):
   facilitator role), their enrolments and their participants, and changes nothing here;
 - a participant sees their own enrolments and the cohorts they are enrolled in.
 
+Sessions and attendance follow their cohort: a session is seen by whoever sees its cohort
+(participants included: it is their timetable), and by the facilitators of that one session;
+attendance marks are seen by the participant they are about and by the staff who see the
+session's register. Who may take a register (``may_take_register``): the host trust's
+administrators, the cohort's facilitators and the session's own facilitators.
+
 Programmes themselves are no one's personal data: every signed-in person sees them; only
 superusers change them.
 """
@@ -25,12 +31,21 @@ from people.permissions import (
 )
 
 from .models import (
+    AbsenceAlert,
+    Attendance,
+    AttendanceChange,
+    CalendarFeed,
     Cohort,
     CohortFacilitator,
+    CompletionResult,
     Enrolment,
     EnrolmentEvent,
     PairApplication,
     Programme,
+    Session,
+    SessionFacilitator,
+    SessionNotice,
+    SessionReminder,
 )
 
 
@@ -141,6 +156,136 @@ def people_in_my_cohorts(user) -> QuerySet | None:
         return None
     return Enrolment.objects.filter(cohort_id__in=cohort_ids).values("person_id")
 
+
+# --- sessions and attendance ------------------------------------------------------------------
+
+
+def _register_session_ids(user) -> QuerySet | None:
+    """The sessions whose register `user` sees as staff, or None if they see none that way."""
+    condition = Q(pk__in=[])
+    staff = False
+    if (cohort_ids := _staff_cohort_ids(user)) is not None:
+        condition |= Q(cohort_id__in=cohort_ids)
+        staff = True
+    if _facilitates(user):
+        condition |= Q(facilitator_links__person_id=user.pk)
+        staff = True
+    return Session.objects.filter(condition).values("pk") if staff else None
+
+
+def sessions_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Session.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    condition = Q(cohort_id__in=visible_cohort_ids(user))
+    if _facilitates(user):
+        condition |= Q(pk__in=SessionFacilitator.objects.filter(person=user).values("session"))
+    return queryset.filter(condition)
+
+
+def register_sessions(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The sessions whose register `user` may see and take."""
+    queryset = Session.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    session_ids = _register_session_ids(user)
+    return queryset.none() if session_ids is None else queryset.filter(pk__in=session_ids)
+
+
+def may_take_register(user, session: Session) -> bool:
+    return register_sessions(user, Session.objects.filter(pk=session.pk)).exists()
+
+
+def attendance_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Attendance.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    condition = Q(enrolment__person_id=user.pk)
+    if (session_ids := _register_session_ids(user)) is not None:
+        condition |= Q(session_id__in=session_ids)
+    return queryset.filter(condition)
+
+
+def attendance_changes_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = AttendanceChange.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(attendance__in=attendance_visible_to(user).values("pk"))
+
+
+def session_facilitator_links_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = SessionFacilitator.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(session_id__in=sessions_visible_to(user).values("pk"))
+
+
+def _by_enrolment(model):
+    """A scope for a model that belongs to one enrolment: seen with the enrolment."""
+
+    def visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = model.objects.all() if queryset is None else queryset
+        if not _active(user):
+            return queryset.none()
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(enrolment__in=enrolments_visible_to(user).values("pk"))
+
+    return visible_to
+
+
+def _by_session(model):
+    def visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = model.objects.all() if queryset is None else queryset
+        if not _active(user):
+            return queryset.none()
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(session_id__in=register_sessions(user).values("pk"))
+
+    return visible_to
+
+
+def calendar_feeds_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """A feed's token is a secret of its owner's: nobody else sees it, superusers included."""
+    queryset = CalendarFeed.objects.all() if queryset is None else queryset
+    return queryset.filter(person_id=user.pk) if _active(user) else queryset.none()
+
+
+def people_in_my_sessions(user) -> QuerySet | None:
+    """The people of the cohorts whose sessions `user` facilitates (the register lists them)."""
+    if not _active(user) or not _facilitates(user):
+        return None
+    cohort_ids = Session.objects.filter(facilitator_links__person_id=user.pk).values("cohort_id")
+    return Enrolment.objects.filter(cohort_id__in=cohort_ids).values("person_id")
+
+
+register_scope(Session, sessions_visible_to)
+register_scope(SessionFacilitator, session_facilitator_links_visible_to)
+register_scope(Attendance, attendance_visible_to)
+register_scope(AttendanceChange, attendance_changes_visible_to)
+register_scope(AbsenceAlert, _by_enrolment(AbsenceAlert))
+register_scope(CompletionResult, _by_enrolment(CompletionResult))
+register_scope(SessionReminder, _by_enrolment(SessionReminder))
+register_scope(SessionNotice, _by_session(SessionNotice))
+register_scope(CalendarFeed, calendar_feeds_visible_to)
+register_people_reach(people_in_my_sessions)
+register_change_scope(Session, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids)
+register_change_scope(
+    SessionFacilitator,
+    trust_path="session__cohort__host_trust_id",
+    trust_ids=administered_trust_ids,
+)
 
 register_scope(Programme, programmes_visible_to)
 register_scope(Cohort, cohorts_visible_to)

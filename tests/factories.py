@@ -393,6 +393,14 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     waitlisted_at = factory.LazyAttribute(
         lambda o: timezone.now() if o.status == "waitlisted" else None
     )
+    # Seated long before any session a test makes (pass seated_at to test a late joiner).
+    seated_at = factory.LazyAttribute(
+        lambda o: (
+            timezone.now() - datetime.timedelta(days=365)
+            if o.status in ("enrolled", "completed", "not_completed")
+            else None
+        )
+    )
 
 
 class CohortFacilitatorFactory(factory.django.DjangoModelFactory):
@@ -401,3 +409,44 @@ class CohortFacilitatorFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     person = factory.SubFactory(ClinicianFactory, roles=[AccessRole.FACILITATOR])
+
+
+def _next_london_morning(days: int = 7) -> datetime.datetime:
+    """09:30 Europe/London, ``days`` from today: wall-clock time, whatever the season."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Session"
+
+    cohort = factory.SubFactory(CohortFactory)
+    title = factory.Sequence(lambda n: f"Workshop {n}: reading a directorate budget")
+    kind = "workshop"
+    starts_at = factory.LazyFunction(_next_london_morning)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    place = "Education Centre, Seminar Room 2"
+
+
+class SessionFacilitatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.SessionFacilitator"
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(ClinicianFactory, roles=[AccessRole.FACILITATOR])
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A mark written directly, for tests of reads; tests of the register and check-in go
+    through programmes.services."""
+
+    class Meta:
+        model = "programmes.Attendance"
+
+    session = factory.SubFactory(SessionFactory)
+    enrolment = factory.SubFactory(
+        EnrolmentFactory, cohort=factory.SelfAttribute("..session.cohort")
+    )
+    mark = "present"
+    source = "register"

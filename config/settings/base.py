@@ -310,6 +310,9 @@ CELERY_TASK_ROUTES = {
     "accounts.tasks.send_invitation": {"queue": "email"},
     "programmes.tasks.send_enrolment_emails": {"queue": "email"},
     "programmes.tasks.send_sponsor_request": {"queue": "email"},
+    "programmes.tasks.sessions.send_session_notice": {"queue": "email"},
+    "programmes.tasks.sessions.send_session_reminder": {"queue": "email"},
+    "programmes.tasks.attendance.send_absence_alert": {"queue": "email"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web
@@ -353,6 +356,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.release_reserved_seats",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # A cohort that has ended: whoever is still enrolled is completed or marked not
+    # completed by the programme's rules (programmes.tasks.attendance), each cohort once.
+    "programmes-complete-ended-cohorts": {
+        "task": "programmes.tasks.attendance.complete_ended_cohorts",
+        "schedule": crontab(minute=41),
+        "options": {"expires": 3000},
     },
     # Retention (privacy.retention): once a day, at a quiet hour.
     "privacy-retention": {

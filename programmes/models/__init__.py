@@ -1,6 +1,16 @@
 """Programmes, cohorts and enrolment (PRODUCT.md §3). This app imports people and refers to
 CMS pages only by string ("cms.ProgrammePage"): it never imports cms."""
 
+from .attendance import (
+    ATTENDED,
+    AbsenceAlert,
+    Attendance,
+    AttendanceChange,
+    CalendarFeed,
+    CompletionResult,
+    Mark,
+    MarkSource,
+)
 from .cohorts import Cohort, CohortFacilitator, CohortQuerySet, CohortStatus, Programme
 from .enrolments import (
     LIVE,
@@ -16,25 +26,55 @@ from .enrolments import (
     is_clinical_group,
 )
 from .pairs import PairApplication, PairApplicationQuerySet, PairStatus
+from .sessions import (
+    CHECKIN_OPENS_BEFORE,
+    NoticeKind,
+    Session,
+    SessionFacilitator,
+    SessionKind,
+    SessionNotice,
+    SessionQuerySet,
+    SessionReminder,
+    SessionStatus,
+    normalise_checkin_code,
+)
 
 __all__ = [
+    "ATTENDED",
+    "CHECKIN_OPENS_BEFORE",
     "LIVE",
     "SEATED",
     "TRANSITIONS",
+    "AbsenceAlert",
+    "Attendance",
+    "AttendanceChange",
+    "CalendarFeed",
     "Cohort",
     "CohortFacilitator",
     "CohortQuerySet",
     "CohortStatus",
+    "CompletionResult",
     "Enrolment",
     "EnrolmentAction",
     "EnrolmentEvent",
     "EnrolmentQuerySet",
     "EnrolmentStatus",
+    "Mark",
+    "MarkSource",
+    "NoticeKind",
     "Outlook",
     "PairApplication",
     "PairApplicationQuerySet",
     "PairStatus",
     "Programme",
     "Relationship",
+    "Session",
+    "SessionFacilitator",
+    "SessionKind",
+    "SessionNotice",
+    "SessionQuerySet",
+    "SessionReminder",
+    "SessionStatus",
     "is_clinical_group",
+    "normalise_checkin_code",
 ]

@@ -46,8 +46,22 @@ class Programme(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Share of a cohort's sessions a participant must attend to complete.",
     )
+    excused_counts_as_attended = models.BooleanField(
+        "excused absence counts as attended",
+        default=False,
+        help_text="Whether a session marked excused counts towards the minimum attendance.",
+    )
     min_modules_completed = models.PositiveSmallIntegerField(
-        "minimum modules completed", null=True, blank=True
+        "minimum modules completed",
+        null=True,
+        blank=True,
+        help_text="How many of the programme's modules a participant must mark complete.",
+    )
+    required_modules = models.ManyToManyField(
+        "cms.ModulePage",
+        blank=True,
+        related_name="+",
+        help_text="Modules every participant must mark complete.",
     )
     min_shadowing_hours = models.DecimalField(
         "minimum shadowing hours", max_digits=5, decimal_places=1, null=True, blank=True

@@ -58,7 +58,11 @@ TRANSITIONS: dict[str, dict[str | None, frozenset[str]]] = {
         S.ENROLLED: frozenset({S.WITHDRAWN}),
     },
     EnrolmentAction.PROMOTE: {S.WAITLISTED: frozenset({S.ENROLLED})},
-    EnrolmentAction.COMPLETE: {S.ENROLLED: frozenset({S.COMPLETED})},
+    # From not completed too: an administrator's override of the rules at cohort end.
+    EnrolmentAction.COMPLETE: {
+        S.ENROLLED: frozenset({S.COMPLETED}),
+        S.NOT_COMPLETED: frozenset({S.COMPLETED}),
+    },
     EnrolmentAction.MARK_NOT_COMPLETED: {S.ENROLLED: frozenset({S.NOT_COMPLETED})},
 }
 
@@ -99,6 +103,15 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def clinicians(self):
         return self.filter(professional_group__in=CLINICAL_GROUPS)
+
+    def on_register(self, session):
+        """The enrolments a session's register lists: those holding a place in its cohort,
+        and anyone marked at it before (who has since withdrawn, say)."""
+        return (
+            self.filter(cohort_id=session.cohort_id)
+            .filter(Q(status__in=SEATED) | Q(attendance__session=session))
+            .distinct()
+        )
 
     def managers(self):
         return self.exclude(professional_group__in=CLINICAL_GROUPS)
@@ -142,6 +155,9 @@ class Enrolment(models.Model):
     sponsor_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # When the person got their seat (enrolled): a session before it is one they were not
+    # enrolled for, shown as such on the register and left out of their attendance rate.
+    seated_at = models.DateTimeField(null=True, blank=True)
     # When the person joined the waiting list (set each time they join it): the queue's order,
     # with the id breaking ties.
     waitlisted_at = models.DateTimeField(null=True, blank=True)

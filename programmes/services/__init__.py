@@ -7,7 +7,11 @@ package: ``from programmes import services; services.enrolment_create(...)``.
 - ``pairs``: applying together with a colleague of the other profession;
 - ``sponsors``: the sponsor's answer from their signed link (programmes.sponsors), and a new
   request sent from My learning;
-- ``completion``: an enrolment completed or not completed;
+- ``sessions``: scheduling, rescheduling and cancelling a cohort's sessions (participants
+  told through the outbox), and their facilitators;
+- ``attendance``: a session's register in one transaction, and self check-in;
+- ``completion``: the programme's completion rules, and an enrolment completed or not
+  completed by them or by an administrator's override;
 - ``errors``: the refusals every service raises, and the state machine's check;
 - ``cohorts``: creating and changing cohorts (capacity under the same row lock, freed places
   to the waiting list), their facilitators, and programme records;
@@ -15,6 +19,7 @@ package: ``from programmes import services; services.enrolment_create(...)``.
   then written in one transaction (an administrator's, through enrolment_create).
 """
 
+from .attendance import CheckIn, CheckInRefused, RegisterResult, checkin, register_save
 from .cohorts import (
     COHORT_FIELDS,
     PROGRAMME_FIELDS,
@@ -27,7 +32,15 @@ from .cohorts import (
     facilitator_candidates,
     programme_save,
 )
-from .completion import enrolment_complete, enrolment_mark_not_completed
+from .completion import (
+    CompletionRun,
+    completion_evaluate,
+    completion_override,
+    enrolment_complete,
+    enrolment_mark_not_completed,
+    register_module_progress,
+    register_shadowing_hours,
+)
 from .enrolments import (
     AlreadyEnrolled,
     EnrolmentClosed,
@@ -53,6 +66,14 @@ from .enrolments import (
 )
 from .imports import ImportCheck, ImportRow, enrolments_import, enrolments_import_check
 from .pairs import PairRefused, pair_accept, pair_cancel, pair_decline, pair_invite
+from .sessions import (
+    SESSION_FIELDS,
+    session_cancel,
+    session_create,
+    session_facilitator_add,
+    session_facilitator_remove,
+    session_update,
+)
 from .sponsors import (
     SponsorLinkRefused,
     sponsor_approve,
@@ -63,8 +84,12 @@ from .sponsors import (
 __all__ = [
     "COHORT_FIELDS",
     "PROGRAMME_FIELDS",
+    "SESSION_FIELDS",
     "AlreadyEnrolled",
+    "CheckIn",
+    "CheckInRefused",
     "CohortChange",
+    "CompletionRun",
     "EnrolmentClosed",
     "EnrolmentError",
     "FillResult",
@@ -75,9 +100,11 @@ __all__ = [
     "NotAllowed",
     "PairRefused",
     "ProfileIncomplete",
+    "RegisterResult",
     "SponsorLinkRefused",
     "Withdrawal",
     "check_transition",
+    "checkin",
     "clean_sponsor",
     "cohort_cancel",
     "cohort_create",
@@ -86,6 +113,8 @@ __all__ = [
     "cohort_release_reserved_seats",
     "cohort_seats",
     "cohort_update",
+    "completion_evaluate",
+    "completion_override",
     "enrolment_approve",
     "enrolment_complete",
     "enrolment_create",
@@ -103,7 +132,15 @@ __all__ = [
     "pair_invite",
     "partner_of",
     "programme_save",
+    "register_module_progress",
+    "register_save",
+    "register_shadowing_hours",
     "remember_sponsor",
+    "session_cancel",
+    "session_create",
+    "session_facilitator_add",
+    "session_facilitator_remove",
+    "session_update",
     "sponsor_approve",
     "sponsor_decline",
     "sponsor_request_resend",

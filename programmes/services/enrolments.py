@@ -111,6 +111,9 @@ def _move(enrolment: Enrolment, *, action: str, to: str, by, reason: str, now) -
     if to == Status.WAITLISTED:
         enrolment.waitlisted_at = now
         fields.append("waitlisted_at")
+    if to == Status.ENROLLED:
+        enrolment.seated_at = now
+        fields.append("seated_at")
     enrolment.save(update_fields=fields)
     _record(enrolment, action=action, from_status=before, by=by, reason=reason, now=now)
     return enrolment
@@ -297,6 +300,7 @@ def _save_new_enrolment(
         created_at=now,
         status_changed_at=now,
         waitlisted_at=now if status == Status.WAITLISTED else None,
+        seated_at=now if status == Status.ENROLLED else None,
         pair=pair,
     )
     try:

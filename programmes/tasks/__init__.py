@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts import emails as mail
 from outbox import claims
 
-from . import emails, services
-from .models import (
+from .. import emails, services
+from ..models import (
     Cohort,
     Enrolment,
     EnrolmentEvent,
@@ -162,3 +162,27 @@ def send_pair_declined(application_id: int) -> str:
     except claims.NotClaimed as skipped:
         return skipped.reason
     return "sent"
+
+
+# The tasks of sessions and attendance live beside this module; importing them here registers
+# them with Celery (which discovers `programmes.tasks`) and lets services import them from here.
+from .attendance import (  # noqa: E402
+    attendance_changed,
+    complete_ended_cohorts,
+    completion_evaluate_for,
+    send_absence_alert,
+)
+from .sessions import send_session_notice  # noqa: E402
+
+__all__ = [
+    "attendance_changed",
+    "complete_ended_cohorts",
+    "completion_evaluate_for",
+    "release_reserved_seats",
+    "send_absence_alert",
+    "send_enrolment_emails",
+    "send_pair_declined",
+    "send_pair_invitation",
+    "send_session_notice",
+    "send_sponsor_request",
+]

@@ -1,0 +1,288 @@
+"""Writes to attendance: a whole session's register in one transaction, and a participant's
+own check-in. Both record every change of a mark (AttendanceChange: who, when, old → new),
+and both queue, through the outbox, the re-evaluation their change may cause (an absence
+alert, a completion: programmes.tasks.attendance_changed).
+
+**The register.** ``register_save`` takes the marks of a whole session at once (what the form
+posts), under the session's row lock, so two facilitators saving the same register at once
+are put in order and each sees the other's marks as changes. Only people on the register may
+be marked (``selectors.register_roster``: those holding a place, and anyone marked before);
+someone who got their place after the session ended is shown as such and cannot be marked.
+Before the session's check-in window opens only "excused" may be recorded (an apology sent
+ahead); every mark may be recorded from then on. Nothing is written if any row is refused.
+
+**Check-in.** ``checkin`` finds the session by its code; it must be open for check-in
+(``Session.checkin_is_open``: from 30 minutes before it starts until it ends) and the person
+must hold a place in its cohort. A second check-in, or one after the register has already
+marked the person, changes nothing. Wrong codes are rate-limited per person
+(``CHECKIN_ATTEMPTS``); a refusal says why and what to do.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.ratelimit import Limit
+from people.models import User
+
+from ..models import (
+    SEATED,
+    Attendance,
+    AttendanceChange,
+    Enrolment,
+    Mark,
+    MarkSource,
+    Session,
+    normalise_checkin_code,
+)
+from ..permissions import may_take_register
+
+# Wrong codes a person may type before check-in refuses them for the rest of the window.
+CHECKIN_ATTEMPTS = Limit("checkin", attempts=10, window_seconds=15 * 60)
+# A check-in this long after the start is recorded as late.
+LATE_AFTER = datetime.timedelta(minutes=10)
+
+
+@dataclass
+class RegisterResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    enrolment_ids: list[int] = field(default_factory=list)  # whose marks were written
+
+
+def _queue_reevaluation(session: Session, enrolment_ids: list[int]) -> None:
+    if not enrolment_ids:
+        return
+    from ..tasks import attendance_changed  # the tasks module imports the services
+
+    attendance_changed.delay(session.cohort_id, sorted(enrolment_ids))
+
+
+def _expected_by(enrolment: Enrolment, session: Session) -> bool:
+    """Whether ``enrolment`` held its place in time for ``session`` (before it ended)."""
+    return enrolment.seated_at is None or enrolment.seated_at < session.ends_at
+
+
+def register_save(
+    *, session: Session, marks: Mapping[int, tuple[str, str]], by: User | None, now=None
+) -> RegisterResult:
+    """Record the register of ``session``: ``marks`` maps enrolment ids to (mark, note).
+    Raises PermissionDenied if ``by`` may not take this register, ValidationError (with the
+    rows refused, by enrolment id) if any row is wrong; then nothing is written."""
+    if by is not None and not may_take_register(by, session):
+        raise PermissionDenied("You cannot take the register of this session.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+        if locked.is_cancelled:
+            raise ValidationError("This session was cancelled: it has no register.")
+        roster = {
+            e.pk: e
+            for e in Enrolment.objects.filter(cohort_id=locked.cohort_id, pk__in=list(marks))
+            .on_register(locked)
+            .select_related("person")
+        }
+        existing = {
+            a.enrolment_id: a
+            for a in Attendance.objects.filter(session=locked, enrolment_id__in=list(marks))
+        }
+        errors = _check_rows(locked, marks, roster, now=now)
+        if errors:
+            raise ValidationError(errors)
+        result = RegisterResult()
+        for enrolment_id, (mark, note) in marks.items():
+            note = (note or "").strip()
+            attendance = existing.get(enrolment_id)
+            if attendance is None:
+                Attendance.objects.create(
+                    session=locked,
+                    enrolment_id=enrolment_id,
+                    mark=mark,
+                    note=note,
+                    source=MarkSource.REGISTER,
+                    marked_by=by,
+                    marked_at=now,
+                )
+                result.created += 1
+            elif (attendance.mark, attendance.note) != (mark, note):
+                _change(
+                    attendance, mark=mark, note=note, source=MarkSource.REGISTER, by=by, now=now
+                )
+                result.changed += 1
+            else:
+                result.unchanged += 1
+                continue
+            result.enrolment_ids.append(enrolment_id)
+        _queue_reevaluation(locked, result.enrolment_ids)
+    return result
+
+
+def _check_rows(session: Session, marks, roster, *, now) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    before_window = now < session.checkin_opens_at
+    for enrolment_id, (mark, _note) in marks.items():
+        enrolment = roster.get(enrolment_id)
+        if enrolment is None:
+            problem = "This person is not on this session's register."
+        elif not _expected_by(enrolment, session):
+            problem = f"{enrolment.person} got their place after this session: leave them unmarked."
+        elif mark not in Mark.values:
+            problem = "Choose present, late, left early, absent or excused."
+        elif before_window and mark != Mark.EXCUSED:
+            problem = "The session has not started: only an apology (excused) can be recorded yet."
+        else:
+            continue
+        errors[str(enrolment_id)] = [problem]
+    return errors
+
+
+def _change(attendance: Attendance, *, mark: str, note: str, source: str, by, now) -> None:
+    AttendanceChange.objects.create(
+        attendance=attendance,
+        from_mark=attendance.mark,
+        to_mark=mark,
+        from_note=attendance.note,
+        to_note=note,
+        source=source,
+        by=by if by is not None and by.pk else None,
+        at=now,
+    )
+    attendance.mark, attendance.note, attendance.source = mark, note, source
+    attendance.marked_by, attendance.marked_at = by, now
+    attendance.save(update_fields=["mark", "note", "source", "marked_by", "marked_at"])
+
+
+# --- check-in --------------------------------------------------------------------------------
+
+
+class CheckInRefused(Exception):
+    """A check-in that cannot be recorded; the message says why and what to do."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class CheckIn:
+    session: Session
+    attendance: Attendance
+    already: bool  # True: recorded before; this check-in changed nothing
+
+
+def checkin(*, person: User, code: str, now=None) -> CheckIn:
+    """Check ``person`` in to the session whose code they typed or scanned."""
+    now = now or timezone.now()
+    who = str(person.pk)
+    if retry_after := CHECKIN_ATTEMPTS.exceeded(who):
+        minutes = max(1, round(retry_after / 60))
+        raise CheckInRefused(
+            f"Too many codes that did not match. Try again in {minutes} minute"
+            f"{'s' if minutes != 1 else ''}, or ask the facilitator to mark you on the register.",
+            retry_after=retry_after,
+        )
+    session = (
+        Session.objects.select_related("cohort__programme")
+        .filter(checkin_code=normalise_checkin_code(code))
+        .first()
+    )
+    enrolment = None
+    if session is not None:
+        enrolment = Enrolment.objects.filter(
+            person=person, cohort_id=session.cohort_id, status__in=SEATED
+        ).first()
+    if session is None or enrolment is None:
+        # The same answer for a code that names no session and one for a cohort the person is
+        # not in: a wrong guess learns nothing. Both count against the limit.
+        CHECKIN_ATTEMPTS.hit(who)
+        raise CheckInRefused(
+            "That code does not match a session you have a place in. Check the code on the "
+            "screen (six letters and numbers) and try again."
+        )
+    _check_window(session, now)
+    with transaction.atomic():
+        # The person's own row: two check-ins of theirs at once are put in order, and the
+        # second finds the first's mark; other people's check-ins do not wait for it.
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        attendance = Attendance.objects.filter(session=session, enrolment=enrolment).first()
+        if attendance is not None:
+            return CheckIn(session=session, attendance=attendance, already=True)
+        late = now > session.starts_at + LATE_AFTER
+        attendance = Attendance.objects.create(
+            session=session,
+            enrolment=enrolment,
+            mark=Mark.LATE if late else Mark.PRESENT,
+            source=MarkSource.CHECK_IN,
+            marked_by=person,
+            marked_at=now,
+            checked_in_at=now,
+        )
+        _queue_reevaluation(session, [enrolment.pk])
+    return CheckIn(session=session, attendance=attendance, already=False)
+
+
+def _check_window(session: Session, now) -> None:
+    local = timezone.localtime
+    if session.is_cancelled:
+        raise CheckInRefused(f"{session.title} was cancelled: there is nothing to check in to.")
+    if now < session.checkin_opens_at:
+        raise CheckInRefused(
+            f"Check-in for {session.title} opens at "
+            f"{local(session.checkin_opens_at):%H:%M on %A %d %B}, 30 minutes before it starts."
+        )
+    if now >= session.ends_at:
+        raise CheckInRefused(
+            f"{session.title} ended at {local(session.ends_at):%H:%M on %A %d %B}: check-in "
+            "has closed. Ask the facilitator to mark you on the register."
+        )
+
+
+# --- absence alerts ------------------------------------------------------------------------------
+
+
+def absence_alerts_raise(*, cohort_id: int, enrolment_ids: list[int] | None = None, now=None):
+    """Alert (once each) the enrolled people of a cohort whose attendance at the sessions held
+    so far is below their programme's minimum, and the cohort's facilitators. The alert row
+    is unique per enrolment and written before its email is queued (through the outbox), so
+    a second run, or two at once, alert nobody twice. Returns the alerts raised."""
+    from ..models import AbsenceAlert, Cohort, EnrolmentStatus
+    from .completion import attendance_counts
+
+    now = now or timezone.now()
+    cohort = Cohort.objects.select_related("programme").get(pk=cohort_id)
+    minimum = cohort.programme.min_attendance_percent
+    if not minimum:
+        return []
+    enrolments = Enrolment.objects.filter(
+        cohort=cohort, status=EnrolmentStatus.ENROLLED, absence_alert__isnull=True
+    )
+    if enrolment_ids is not None:
+        enrolments = enrolments.filter(pk__in=enrolment_ids)
+    enrolments = list(enrolments)
+    held = list(Session.objects.held_by(now).filter(cohort=cohort))
+    counts = attendance_counts(
+        enrolments, held, excused_counts=cohort.programme.excused_counts_as_attended
+    )
+    raised = []
+    from ..tasks import send_absence_alert  # the tasks module imports the services
+
+    for enrolment in enrolments:
+        attended, expected = counts[enrolment.pk]
+        if not expected or attended * 100 >= minimum * expected:
+            continue
+        with transaction.atomic():
+            alert, created = AbsenceAlert.objects.get_or_create(
+                enrolment=enrolment,
+                defaults={"attendance_percent": round(100 * attended / expected, 1)},
+            )
+            if created:
+                send_absence_alert.delay(alert.pk)
+                raised.append(alert)
+    return raised
