@@ -15,10 +15,13 @@ A route whose id parameter names no model known here fails the test: declare it 
 KWARG_MODELS or ROUTE_MODELS, with the trust B object it should be pointed at in `world`.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import get_resolver
+from django.utils import timezone
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import (
     Collection,
@@ -38,11 +41,13 @@ from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomai
 from people.services import access_grant_create
 from privacy.models import SubjectAccessRequest
 from programmes.models import (
+    Attendance,
     Cohort,
     CohortFacilitator,
     Enrolment,
     EnrolmentEvent,
     PairApplication,
+    Session,
 )
 from tests.factories import (
     BoardSnapshotFactory,
@@ -54,6 +59,7 @@ from tests.factories import (
     ModuleProgressFactory,
     ModuleReflectionFactory,
     RoleAppointmentFactory,
+    SessionFactory,
     SubjectAccessRequestFactory,
     TrustEmailDomainFactory,
     UserFactory,
@@ -82,6 +88,7 @@ MARKERS = (
     "Sentinel goals for the cohort",
     "sentinel.partner@southvale.nhs.uk",
     "A sentinel note to a colleague",
+    "Sentinel attendance note",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -147,6 +154,7 @@ KWARG_MODELS = {
     "cohort_id": Cohort,
     "enrolment_id": Enrolment,
     "application_id": PairApplication,
+    "session_id": Session,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -303,6 +311,22 @@ def world(db, trust_a, trust_b, superuser):
         for status in ("pending_approval", "waitlisted")
     )
     records[Cohort] = [cohort_b.pk]
+    # A session of that cohort, open for check-in now, with the sentinel's mark and note.
+    now = timezone.now()
+    session_b = SessionFactory(
+        cohort=cohort_b,
+        title="Southvale sentinel session",
+        starts_at=now - datetime.timedelta(minutes=20),
+        ends_at=now + datetime.timedelta(hours=2),
+    )
+    Attendance.objects.create(
+        session=session_b,
+        enrolment=enrolment_b,
+        mark="late",
+        note="Sentinel attendance note",
+        source="register",
+    )
+    records[Session] = [session_b.pk]
     records[Enrolment] = [enrolment_b.pk, pending_b.pk, waiting_b.pk]
     # The sentinel's open invitation to a trust B colleague to apply together.
     records[PairApplication] = [
