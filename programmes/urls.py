@@ -3,7 +3,7 @@ The sponsor's page, which needs no account, is at /sponsor/<token>/ (config/urls
 
 from django.urls import path
 
-from . import pair_views, sponsor_views, views
+from . import pair_views, register_views, sponsor_views, views
 
 app_name = "programmes"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("pairs/<int:application_id>/", pair_views.pair_invitation, name="pair_invitation"),
     path("pairs/<int:application_id>/decline/", pair_views.pair_decline, name="pair_decline"),
     path("pairs/<int:application_id>/cancel/", pair_views.pair_cancel, name="pair_cancel"),
+    # Staff pages (registers, check-in screens, attendance) sit under facilitate/, which the
+    # two-factor rule for staff roles covers (accounts.middleware.STAFF_PATH_PREFIXES).
+    path("facilitate/", register_views.facilitate, name="facilitate"),
+    path(
+        "facilitate/sessions/<int:session_id>/register/",
+        register_views.register,
+        name="session_register",
+    ),
 ]
