@@ -130,14 +130,22 @@ PROGRAMME_POLICY = ProgrammePermissionPolicy(Programme)
 
 class ProgrammeCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
-        programme = services.programme_save(programme=self.form.instance, by=self.request.user)
+        programme = services.programme_save(
+            programme=self.form.instance,
+            by=self.request.user,
+            required_modules=self.form.cleaned_data.get("required_modules"),
+        )
         log(instance=programme, action="wagtail.create", user=self.request.user)
         return programme
 
 
 class ProgrammeEditView(ServiceFormMixin, generic.EditView):
     def save_instance(self):
-        programme = services.programme_save(programme=self.form.instance, by=self.request.user)
+        programme = services.programme_save(
+            programme=self.form.instance,
+            by=self.request.user,
+            required_modules=self.form.cleaned_data.get("required_modules"),
+        )
         log(instance=programme, action="wagtail.edit", user=self.request.user)
         return programme
 
@@ -172,6 +180,15 @@ class EnrolmentsLinkColumn(Column):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         context["url"] = reverse("cohorts:enrolments", args=[instance.pk])
+        return context
+
+
+class SessionsLinkColumn(Column):
+    cell_template_name = "programmes/admin/sessions_link_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["url"] = reverse("cohorts:sessions", args=[instance.pk])
         return context
 
 

@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from . import admin_enrolments, admin_views, import_views
+from . import admin_enrolments, admin_sessions, admin_views, import_views
 from .models import Cohort, Programme
 from .permissions import may_import_enrolments
 
@@ -48,7 +48,9 @@ class ProgrammeViewSet(_RoleBasedViewSet):
         "page",
         "cpd_hours",
         "min_attendance_percent",
+        "excused_counts_as_attended",
         "min_modules_completed",
+        "required_modules",
         "min_shadowing_hours",
         "certificate_template",
     ]
@@ -79,6 +81,7 @@ class CohortViewSet(_RoleBasedViewSet):
         admin_views.PlacesColumn("places", label="Places taken"),
         Column("waiting", label="Waiting"),
         admin_views.EnrolmentsLinkColumn("enrolments_link", label="Enrolments", accessor="pk"),
+        admin_views.SessionsLinkColumn("sessions_link", label="Sessions", accessor="pk"),
     ]
     inspect_view_fields = [
         "programme",
@@ -163,6 +166,32 @@ class CohortViewSet(_RoleBasedViewSet):
                 "enrolments/<int:enrolment_id>/withdraw/",
                 admin_enrolments.EnrolmentWithdrawView.as_view(),
                 name="enrolment_withdraw",
+            ),
+            path(
+                "enrolments/<int:enrolment_id>/completion/",
+                admin_sessions.EnrolmentCompletionView.as_view(),
+                name="enrolment_completion",
+            ),
+            # Its sessions, named <cohort_id> and <session_id> likewise.
+            path(
+                "<int:cohort_id>/sessions/",
+                admin_sessions.CohortSessionsView.as_view(),
+                name="sessions",
+            ),
+            path(
+                "<int:cohort_id>/sessions/add/",
+                admin_sessions.SessionCreateView.as_view(),
+                name="session_add",
+            ),
+            path(
+                "sessions/<int:session_id>/edit/",
+                admin_sessions.SessionEditView.as_view(),
+                name="session_edit",
+            ),
+            path(
+                "sessions/<int:session_id>/cancel/",
+                admin_sessions.SessionCancelView.as_view(),
+                name="session_cancel",
             ),
         ]
 

@@ -60,6 +60,7 @@ PROGRAMME_FIELDS = frozenset(
         "page",
         "cpd_hours",
         "min_attendance_percent",
+        "excused_counts_as_attended",
         "min_modules_completed",
         "min_shadowing_hours",
         "certificate_template",
@@ -228,7 +229,9 @@ def cohort_facilitator_remove(*, cohort: Cohort, person: User, by: User | None) 
 # --- programmes ----------------------------------------------------------------------------------
 
 
-def programme_save(*, programme: Programme, by: User | None) -> Programme:
+def programme_save(
+    *, programme: Programme, by: User | None, required_modules: Iterable | None = None
+) -> Programme:
     """Create or change a programme record (its fields set by the caller): superusers only.
     Checked in full (one programme per CMS page, the completion rules' bounds)."""
     if by is not None and not _is_superuser(by):
@@ -240,6 +243,8 @@ def programme_save(*, programme: Programme, by: User | None) -> Programme:
     programme.full_clean()
     with transaction.atomic():
         programme.save()
+        if required_modules is not None:
+            programme.required_modules.set(required_modules)
         for page_id in {page_before, programme.page_id} - {None}:
             cohort_listing_changed(page_id)
     return programme

@@ -216,17 +216,30 @@ COMPLETED_REASON = "Met the programme's completion rules."
 NOT_COMPLETED_REASON = "The cohort ended without the programme's completion rules being met."
 
 
-def _store(evaluation: Evaluation, now) -> None:
-    CompletionResult.objects.update_or_create(
-        enrolment_id=evaluation.enrolment_id,
-        defaults={
-            "rules": [asdict(rule) for rule in evaluation.rules],
-            "met": evaluation.met,
-            "evaluated_at": now,
-            "overridden_by": None,
-            "override_reason": "",
-        },
-    )
+def _store(evaluations: list[Evaluation], now) -> None:
+    """Write every evaluation's rule results: one read of the existing rows, one bulk update,
+    one bulk insert, whatever the headcount."""
+    existing = {
+        r.enrolment_id: r
+        for r in CompletionResult.objects.filter(
+            enrolment_id__in=[e.enrolment_id for e in evaluations]
+        )
+    }
+    new = []
+    for evaluation in evaluations:
+        result = existing.get(evaluation.enrolment_id) or CompletionResult(
+            enrolment_id=evaluation.enrolment_id
+        )
+        result.rules = [asdict(rule) for rule in evaluation.rules]
+        result.met = evaluation.met
+        result.evaluated_at = now
+        result.overridden_by = None
+        result.override_reason = ""
+        if result.pk is None:
+            new.append(result)
+    fields = ["rules", "met", "evaluated_at", "overridden_by", "override_reason"]
+    CompletionResult.objects.bulk_update(list(existing.values()), fields, batch_size=500)
+    CompletionResult.objects.bulk_create(new, batch_size=500)
 
 
 @dataclass
@@ -255,9 +268,9 @@ def completion_evaluate(
         by_id = {e.pk: e for e in enrolments}
         evaluations = evaluate(cohort, enrolments)
         has_rules = bool(evaluations and evaluations[0].rules)
+        _store(evaluations, now)
         for evaluation in evaluations:
             run.evaluated += 1
-            _store(evaluation, now)
             enrolment = by_id[evaluation.enrolment_id]
             enrolment.cohort = cohort
             if has_rules and evaluation.met:
