@@ -17,7 +17,21 @@ from django.utils import timezone
 from privacy.registry import register_source
 
 from . import services
-from .models import CohortFacilitator, Enrolment, EnrolmentEvent, PairApplication, PairStatus
+from .models import (
+    AbsenceAlert,
+    Attendance,
+    AttendanceChange,
+    CalendarFeed,
+    CohortFacilitator,
+    CompletionResult,
+    Enrolment,
+    EnrolmentEvent,
+    PairApplication,
+    PairStatus,
+    SessionFacilitator,
+    SessionNotice,
+    SessionReminder,
+)
 
 
 def _local(value):
@@ -31,6 +45,22 @@ PERSON_LINKED_MODELS = {
     EnrolmentEvent: "enrolment_history",
     CohortFacilitator: "cohorts_facilitated",
     PairApplication: "pair_applications",
+    Attendance: "attendance",
+    AttendanceChange: "attendance",
+    AbsenceAlert: "attendance",
+    SessionReminder: "attendance",
+    CompletionResult: "completion",
+    SessionFacilitator: "sessions_facilitated",
+    CalendarFeed: "calendar_feed",
+}
+# Fields naming who did something to someone else's record (a facilitator marking a register,
+# an administrator deciding an outcome): the record is the other person's data, not theirs.
+ACTOR_FIELDS = {
+    (EnrolmentEvent, "by"),
+    (Attendance, "marked_by"),
+    (AttendanceChange, "by"),
+    (CompletionResult, "overridden_by"),
+    (SessionNotice, "by"),
 }
 
 
@@ -163,6 +193,138 @@ def erase_facilitation(person, *, by, reason) -> None:
     CohortFacilitator.objects.filter(person=person).delete()
 
 
+def export_attendance(person) -> list[dict]:
+    """Their mark at each session, how it was recorded, the note, and each later change (who
+    changed it is said as "you", "Tandem" or "Tandem staff"), with the reminders and alerts
+    they were sent."""
+    marks = (
+        Attendance.objects.filter(enrolment__person=person)
+        .select_related("session__cohort")
+        .prefetch_related("changes")
+        .order_by("session__starts_at", "pk")
+    )
+    reminded = {
+        (r.session_id, r.enrolment_id): r.sent_at
+        for r in SessionReminder.objects.filter(enrolment__person=person, sent_at__isnull=False)
+    }
+
+    def who(by_id):
+        return "you" if by_id == person.pk else ("Tandem" if by_id is None else "Tandem staff")
+
+    rows = [
+        {
+            "cohort": mark.session.cohort.name,
+            "session": mark.session.title,
+            "session_started_at": _local(mark.session.starts_at),
+            "mark": mark.get_mark_display(),
+            "recorded_by": mark.get_source_display(),
+            "checked_in_at": _local(mark.checked_in_at),
+            "note": mark.note,
+            "reminded_at": _local(reminded.get((mark.session_id, mark.enrolment_id))),
+            "changes": [
+                {
+                    "from": change.get_from_mark_display(),
+                    "to": change.get_to_mark_display(),
+                    "by": who(change.by_id),
+                    "at": _local(change.at),
+                }
+                for change in mark.changes.all()
+            ],
+        }
+        for mark in marks
+    ]
+    for alert in AbsenceAlert.objects.filter(enrolment__person=person).select_related(
+        "enrolment__cohort"
+    ):
+        rows.append(
+            {
+                "cohort": alert.enrolment.cohort.name,
+                "alert": f"Attendance below the minimum: {alert.attendance_percent}%",
+                "sent_at": _local(alert.sent_at),
+            }
+        )
+    return rows
+
+
+def erase_attendance(person, *, by, reason) -> None:
+    """Marks stay (attendance rates are what reports count); what was written about the
+    person — the notes on their marks and in their history — goes."""
+    Attendance.objects.filter(enrolment__person=person).exclude(note="").update(note="")
+    AttendanceChange.objects.filter(attendance__enrolment__person=person).update(
+        from_note="", to_note=""
+    )
+
+
+def export_completion(person) -> list[dict]:
+    results = CompletionResult.objects.filter(enrolment__person=person).select_related(
+        "enrolment__cohort"
+    )
+    return [
+        {
+            "cohort": result.enrolment.cohort.name,
+            "rules": result.rules,
+            "met": result.met,
+            "evaluated_at": _local(result.evaluated_at),
+            "decided_by_an_administrator": result.overridden_by_id is not None,
+            "reason": result.override_reason,
+        }
+        for result in results
+    ]
+
+
+def erase_completion(person, *, by, reason) -> None:
+    CompletionResult.objects.filter(enrolment__person=person).update(override_reason="")
+
+
+def export_sessions_facilitated(person) -> list[dict]:
+    links = SessionFacilitator.objects.filter(person=person).select_related("session__cohort")
+    return [
+        {
+            "cohort": link.session.cohort.name,
+            "session": link.session.title,
+            "starts_at": _local(link.session.starts_at),
+        }
+        for link in links.order_by("session__starts_at", "pk")
+    ]
+
+
+def erase_sessions_facilitated(person, *, by, reason) -> None:
+    SessionFacilitator.objects.filter(person=person).delete()
+
+
+def export_calendar_feed(person) -> list[dict]:
+    # The token itself is a secret: saying a feed exists and since when is enough.
+    return [
+        {"calendar_feed_since": _local(f.created_at)}
+        for f in CalendarFeed.objects.filter(person=person)
+    ]
+
+
+def erase_calendar_feed(person, *, by, reason) -> None:
+    CalendarFeed.objects.filter(person=person).delete()
+
+
+register_source(
+    "attendance", label="Your attendance", exporter=export_attendance, eraser=erase_attendance
+)
+register_source(
+    "completion",
+    label="Your completion results",
+    exporter=export_completion,
+    eraser=erase_completion,
+)
+register_source(
+    "sessions_facilitated",
+    label="Sessions you facilitate",
+    exporter=export_sessions_facilitated,
+    eraser=erase_sessions_facilitated,
+)
+register_source(
+    "calendar_feed",
+    label="Your calendar feed",
+    exporter=export_calendar_feed,
+    eraser=erase_calendar_feed,
+)
 register_source(
     "enrolments", label="Your enrolments", exporter=export_enrolments, eraser=erase_enrolments
 )

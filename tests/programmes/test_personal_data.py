@@ -11,8 +11,16 @@ from django.db.models import ForeignKey
 from privacy import registry
 from privacy.services import person_erase
 from programmes import services
-from programmes.models import Enrolment, EnrolmentEvent, EnrolmentStatus, Outlook, Relationship
+from programmes.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentStatus,
+    Outlook,
+    Relationship,
+)
 from programmes.personal_data import (
+    ACTOR_FIELDS,
     PERSON_LINKED_MODELS,
     export_enrolment_history,
     export_enrolments,
@@ -25,15 +33,23 @@ S = EnrolmentStatus
 
 def test_every_model_that_points_at_a_person_is_declared():
     person_model = apps.get_model(settings.AUTH_USER_MODEL)
-    linked = {
-        model
-        for model in apps.get_app_config("programmes").get_models()
-        for field in model._meta.get_fields()
-        if isinstance(field, ForeignKey)
-        and field.related_model is person_model
-        # who made a change to someone's enrolment is not the data of the person who made it
-        and not (model is EnrolmentEvent and field.name == "by")
-    } | {EnrolmentEvent}  # the history of a person's enrolments, through the enrolment
+    models = list(apps.get_app_config("programmes").get_models())
+
+    def pointing_at(targets):
+        return {
+            model
+            for model in models
+            for field in model._meta.get_fields()
+            if isinstance(field, ForeignKey)
+            and field.related_model in targets
+            # who made a change to someone's record is not the data of the person who made it
+            and (model, field.name) not in ACTOR_FIELDS
+        }
+
+    direct = pointing_at({person_model})
+    # Through the enrolment (its history, marks, results) and through a mark (its changes).
+    through = pointing_at({Enrolment}) | pointing_at({Attendance})
+    linked = direct | {m for m in through if m is not Enrolment}
     assert set(PERSON_LINKED_MODELS) == linked
     names = {source.name for source in registry.sources()}
     assert set(PERSON_LINKED_MODELS.values()) <= names
@@ -130,3 +146,32 @@ def test_the_baseline_and_sponsor_are_exported_and_the_free_text_erased(
     )
     # The scale answers are the programme's measures, kept like the other figures.
     assert (enrolment.baseline_relationship, enrolment.baseline_outlook) == (3, 3)
+
+
+def test_attendance_is_exported_and_erasure_keeps_the_marks_without_the_notes(administrator):
+    from programmes.personal_data import export_attendance
+    from tests.factories import EnrolmentFactory, SessionFactory
+
+    enrolment = EnrolmentFactory()
+    session = SessionFactory(cohort=enrolment.cohort)
+    mark = Attendance.objects.create(
+        session=session, enrolment=enrolment, mark="absent", note="Off sick", source="register"
+    )
+    mark.changes.create(
+        from_mark="absent",
+        to_mark="excused",
+        from_note="",
+        to_note="Off sick",
+        source="register",
+        by=administrator,
+    )
+
+    [row] = export_attendance(enrolment.person)
+    assert (row["mark"], row["note"]) == ("Absent", "Off sick")
+    assert row["changes"][0]["by"] == "Tandem staff"
+
+    person_erase(person=enrolment.person, by=None, reason="Asked to be forgotten")
+
+    mark.refresh_from_db()
+    assert (mark.mark, mark.note) == ("absent", "")
+    assert mark.changes.get().to_note == ""
