@@ -174,6 +174,7 @@ def _past_enrolment(run: SeedRun, person, cohort, *, status: str, index: int) ->
             "baseline_current_role": person.job_title,
             "created_at": applied,
             "status_changed_at": finished,
+            "seated_at": applied,
             **_baseline(index),
         },
     )

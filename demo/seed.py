@@ -14,6 +14,7 @@ from .people import seed_people
 from .programmes import seed_programmes
 from .role_history import seed_role_history
 from .run import DEMO_PASSWORD, SeedRun
+from .sessions import seed_sessions
 from .trusts import seed_board_snapshots, seed_trusts
 
 STEPS: list[Callable[[SeedRun], None]] = [
@@ -27,6 +28,8 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_content,
     # Its Programme record and cohorts at each trust, with enrolments (demo.programmes).
     seed_programmes,
+    # Their sessions, the past cohorts' registers, the demo facilitator (demo.sessions).
+    seed_sessions,
 ]
 
 

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: the demo data `make run` loads for a newcomer."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -149,6 +150,29 @@ def test_seeds_leading_together_cohorts_with_enrolments_in_every_state(seeded):
     mine = {item.enrolment.status: item for item in enrolments_for(participant)}
     assert set(mine) == {EnrolmentStatus.COMPLETED, EnrolmentStatus.WAITLISTED}
     assert mine[EnrolmentStatus.WAITLISTED].waitlist_place >= 1
+
+
+def test_seeds_timetables_registers_and_a_session_open_for_check_in(seeded):
+    from programmes.models import Attendance, CohortFacilitator, Enrolment, Session
+    from programmes.services.completion import attendance_counts
+
+    facilitator = LOGIN_EMAILS[AccessRole.FACILITATOR]
+    assert CohortFacilitator.objects.filter(person__email=facilitator).count() == 2
+    assert Session.objects.filter(status="cancelled").exists()
+    coffee = Session.objects.get(title="Drop-in welcome coffee")
+    noon = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(12, 0))
+    )
+    assert coffee.checkin_is_open(noon)  # seeded for today, 08:00 to 20:00
+    # Past cohorts' registers agree with their outcomes (the programme's minimum is 80%).
+    for enrolment in Enrolment.objects.filter(status__in=["completed", "not_completed"]):
+        sessions = list(Session.objects.filter(cohort=enrolment.cohort, status="scheduled"))
+        [(attended, expected)] = attendance_counts(
+            [enrolment], sessions, excused_counts=False
+        ).values()
+        assert expected == 6
+        assert (attended >= 5) == (enrolment.status == "completed"), enrolment
+    assert Attendance.objects.filter(changes__isnull=False).exists()
 
 
 def test_running_twice_changes_nothing(seeded):
