@@ -178,3 +178,25 @@ def test_a_cancelled_session_has_no_register():
 
     with pytest.raises(ValidationError, match="cancelled"):
         services.register_save(session=session, marks={person.pk: ("present", "")}, by=None)
+
+
+def test_saving_a_register_makes_the_same_queries_for_5_people_and_50():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n):
+        session = held_session()
+        people = EnrolmentFactory.create_batch(n, cohort=session.cohort)
+        services.register_save(
+            session=session, marks={p.pk: ("present", "") for p in people}, by=None
+        )
+        with CaptureQueriesContext(connection) as queries:  # every mark changed
+            services.register_save(
+                session=session, marks={p.pk: ("late", "Traffic") for p in people}, by=None
+            )
+        assert AttendanceChange.objects.filter(attendance__session=session).count() == n
+        return len(queries)
+
+    # The session's lock, the people on the register, their marks, one bulk update, one bulk
+    # insert of the history, the outbox row: none per person.
+    assert queries_for(5) == queries_for(50)
