@@ -62,6 +62,8 @@ def _timetable(run: SeedRun, cohort: Cohort) -> list[tuple[Session, bool]]:
     sessions = []
     for number, (title, kind) in enumerate(TIMETABLE):
         day = cohort.starts_on + datetime.timedelta(days=span * number // len(TIMETABLE))
+        day += datetime.timedelta(days=(1 - day.weekday()) % 7)  # on a Tuesday, as they run
+        day = min(day, cohort.ends_on)
         online = kind == SessionKind.ACTION_LEARNING_SET
         sessions.append(
             run.get_or_create(

@@ -116,8 +116,9 @@ def register(request, session_id: int):
     rows = _rows(session)
     problems: list[Row] = []
     notice = ""
+    before_window = timezone.now() < session.checkin_opens_at
     if request.method == "POST":
-        if "all_present" in request.POST:
+        if "all_present" in request.POST and not before_window:
             _read_post(rows, request.POST)
             for row in rows:
                 if row.expected and not row.mark:
@@ -167,7 +168,7 @@ def register(request, session_id: int):
             "notice": notice,
             "changes": changes,
             "counts": _counts(rows),
-            "before_window": timezone.now() < session.checkin_opens_at,
+            "before_window": before_window,
         },
         status=400 if problems else 200,
     )
