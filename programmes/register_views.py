@@ -163,7 +163,8 @@ def register(request, session_id: int):
             "session": session,
             "cohort": session.cohort,
             "rows": rows,
-            "marks": Mark.choices,
+            # Before the session only an apology can be recorded: offer only that.
+            "marks": [(Mark.EXCUSED.value, Mark.EXCUSED.label)] if before_window else Mark.choices,
             "problems": problems,
             "notice": notice,
             "changes": changes,

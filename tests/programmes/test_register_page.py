@@ -199,3 +199,15 @@ def test_sessions_i_run_lists_today_and_recent_sessions(facilitator_client, sess
 def test_sessions_i_run_is_404_for_a_participant(client, participant):
     client.force_login(participant)
     assert client.get("/learn/facilitate/").status_code == 404
+
+
+def test_before_the_session_the_register_offers_only_an_apology(client, cohort):
+    session = SessionFactory(cohort=cohort)  # next week
+    person = EnrolmentFactory(cohort=cohort)
+    client.force_login(CohortFacilitatorFactory(cohort=cohort).person)
+
+    page = client.get(url(session)).content.decode()
+
+    assert f'name="mark-{person.pk}" value="excused"' in page
+    assert f'name="mark-{person.pk}" value="present"' not in page
+    assert 'name="all_present"' not in page
