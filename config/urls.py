@@ -11,7 +11,7 @@ from cms import sites as cms_sites
 from cms import views as cms_views
 from core import ids as core_ids
 from core import views as core_views
-from programmes import sponsor_views
+from programmes import calendar_views, sponsor_views
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
@@ -40,6 +40,9 @@ urlpatterns = [
     # A sponsor approves or declines an application from their emailed, signed link, with
     # no account (programmes.sponsors).
     path("sponsor/<str:token>/", sponsor_views.answer, name="sponsor_answer"),
+    # A participant's private calendar feed: calendar apps cannot sign in, so the token in
+    # the address is the credential (programmes.calendar_views).
+    path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
 ]
 
 if settings.DEBUG:

@@ -3,7 +3,7 @@ The sponsor's page, which needs no account, is at /sponsor/<token>/ (config/urls
 
 from django.urls import path
 
-from . import pair_views, register_views, sponsor_views, views
+from . import calendar_views, pair_views, register_views, sponsor_views, views
 
 app_name = "programmes"
 
@@ -26,4 +26,12 @@ urlpatterns = [
         register_views.register,
         name="session_register",
     ),
+    # Sessions in calendars: one session's file, and the page with the private feed's address
+    # (the feed itself is /calendar/<token>.ics, in config/urls.py: it needs no sign-in).
+    path(
+        "sessions/<int:session_id>/calendar.ics",
+        calendar_views.session_calendar,
+        name="session_calendar",
+    ),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
 ]

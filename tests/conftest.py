@@ -81,6 +81,7 @@ RACE_MODULES = {
     "test_concurrency.py",
     "test_cohort_concurrency.py",
     "test_enrolment_over_http.py",
+    "test_reminder_concurrency.py",
 }
 
 

@@ -364,6 +364,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=41),
         "options": {"expires": 3000},
     },
+    # Session reminders, a day ahead (programmes.services.reminders): each written and sent
+    # once however runs overlap or are missed; a run stuck in the queue past the next is dropped.
+    "programmes-queue-session-reminders": {
+        "task": "programmes.tasks.sessions.queue_session_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
     # Retention (privacy.retention): once a day, at a quiet hour.
     "privacy-retention": {
         "task": "privacy.tasks.apply_retention",

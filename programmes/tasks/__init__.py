@@ -172,17 +172,23 @@ from .attendance import (  # noqa: E402
     completion_evaluate_for,
     send_absence_alert,
 )
-from .sessions import send_session_notice  # noqa: E402
+from .sessions import (  # noqa: E402
+    queue_session_reminders,
+    send_session_notice,
+    send_session_reminder,
+)
 
 __all__ = [
     "attendance_changed",
     "complete_ended_cohorts",
     "completion_evaluate_for",
+    "queue_session_reminders",
     "release_reserved_seats",
     "send_absence_alert",
     "send_enrolment_emails",
     "send_pair_declined",
     "send_pair_invitation",
     "send_session_notice",
+    "send_session_reminder",
     "send_sponsor_request",
 ]
