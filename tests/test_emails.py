@@ -743,6 +743,95 @@ def test_a_pair_invitation_and_its_refusal(
     assert f"{PUBLIC}/learn/enrol/{cohort.pk}/" in links
 
 
+@sends(
+    "programmes/email/session_rescheduled",
+    "programmes/email/session_cancelled",
+    "programmes/email/session_reminder",
+)
+def test_a_session_moved_cancelled_and_reminded(
+    learner, cohort_of, django_capture_on_commit_callbacks
+):
+    """A session's participants are told when it moves or is cancelled
+    (programmes.services.sessions), and reminded the day before (services.reminders)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from programmes import services
+    from programmes.services.reminders import session_reminders_queue
+    from tests.factories import EnrolmentFactory, SessionFactory
+
+    cohort = cohort_of()
+    EnrolmentFactory(cohort=cohort, person=learner)
+    session = SessionFactory(cohort=cohort, title="Budgets & O'Brien's rota")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(
+            session=session,
+            by=None,
+            reason="Room & rota clash",
+            starts_at=session.starts_at + datetime.timedelta(days=1),
+            ends_at=session.ends_at + datetime.timedelta(days=1),
+        )
+    moved = only_email(learner.email)
+    links = assert_tandem_email(moved, mentions=["Budgets & O'Brien's rota", "Room & rota clash"])
+    assert f"{PUBLIC}/learn/sessions/{session.pk}/calendar.ics" in links
+
+    mail.outbox.clear()
+    soon = SessionFactory(
+        cohort=cohort,
+        title="Business planning & you",
+        starts_at=timezone.now() + datetime.timedelta(hours=20),
+        ends_at=timezone.now() + datetime.timedelta(hours=22),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        session_reminders_queue()
+    reminder = only_email(learner.email)
+    assert_tandem_email(reminder, mentions=["Business planning & you"])
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_cancel(session=soon, by=None, reason="Strike & snow")
+    cancelled = only_email(learner.email)
+    assert_tandem_email(cancelled, mentions=["Business planning & you", "Strike & snow"])
+
+
+@sends("programmes/email/absence_alert", "programmes/email/absence_alert_facilitator")
+def test_attendance_below_the_minimum(learner, cohort_of, django_capture_on_commit_callbacks):
+    """The participant and each facilitator are told once (services.attendance)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from programmes.services.attendance import absence_alerts_raise
+    from tests.factories import (
+        AttendanceFactory,
+        CohortFacilitatorFactory,
+        EnrolmentFactory,
+        SessionFactory,
+    )
+
+    cohort = cohort_of()
+    cohort.programme.min_attendance_percent = 80
+    cohort.programme.save()
+    facilitator = CohortFacilitatorFactory(cohort=cohort, person__email="niamh@northshire.nhs.uk")
+    enrolment = EnrolmentFactory(cohort=cohort, person=learner)
+    start = timezone.now() - datetime.timedelta(days=2)
+    session = SessionFactory(
+        cohort=cohort, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    AttendanceFactory(session=session, enrolment=enrolment, mark="absent")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        absence_alerts_raise(cohort_id=cohort.pk)
+
+    mine = only_email(learner.email)
+    links = assert_tandem_email(mine, mentions=[PROGRAMME_TITLE, "80%"])
+    assert f"{PUBLIC}/learn/" in links
+    theirs = only_email(facilitator.person.email)
+    links = assert_tandem_email(theirs, mentions=[f"{NAME} O'Neill", "80%"])
+    assert f"{PUBLIC}/learn/facilitate/cohorts/{cohort.pk}/attendance/" in links
+
+
 # --- nothing sent that is not covered above -----------------------------------------------------
 
 # Templates of emails that the libraries could send but Tandem's settings never let them,
@@ -812,8 +901,23 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     enrolment_emails = {f"{TEMPLATE_DIR}/{name}" for name in KINDS}
     assert len(enrolment_emails) == 7
     pair_emails = {f"{TEMPLATE_DIR}/pair_invitation", f"{TEMPLATE_DIR}/pair_declined"}
+    session_emails = {
+        f"{TEMPLATE_DIR}/{name}"
+        for name in (
+            "session_rescheduled",
+            "session_cancelled",
+            "session_reminder",
+            "absence_alert",
+            "absence_alert_facilitator",
+        )
+    }
     # Tandem's own
-    assert in_tandem - in_allauth == {"accounts/email/invitation", *enrolment_emails, *pair_emails}
+    assert in_tandem - in_allauth == {
+        "accounts/email/invitation",
+        *enrolment_emails,
+        *pair_emails,
+        *session_emails,
+    }
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"
         assert prefix not in in_tandem, prefix

@@ -96,7 +96,7 @@ def send_absence_alert(alert_id: int) -> str:
                         **context,
                         "facilitator": facilitator,
                         "attendance_link": mail.public_url(
-                            f"/learn/cohorts/{cohort.pk}/attendance/"
+                            f"/learn/facilitate/cohorts/{cohort.pk}/attendance/"
                         ),
                     },
                 )
