@@ -5,4 +5,4 @@ Benchmarks live here rather than in each app's own benchmarks.py because an app 
 bench would make production import django.test.
 """
 
-from . import cache, cms_pages, programmes, site  # noqa: F401  (registers their benchmarks)
+from . import cache, checkin, cms_pages, programmes, site  # noqa: F401  (registers them)
