@@ -5,6 +5,7 @@ without a reload. Any console error (a CSP violation included) fails it. And an 
 audit of both pages."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -109,6 +110,15 @@ def test_a_participant_checks_in_and_the_facilitators_phone_shows_them(door, bro
         expect(facilitator.locator(".live-count")).to_contain_text("1 of 1 checked in")
         assert polls, "the list changed without htmx polling it?"
         assert facilitator.url == f"{live_url}{live_path}"
+
+        # Signed out meanwhile (the idle timeout, say): the next poll does not swap a sign-in
+        # page into the list; the whole page goes to sign-in, and will come back here.
+        facilitator_context.clear_cookies()
+        expect(facilitator).to_have_url(
+            re.compile(r"/accounts/login/\?next=/learn/sessions/\d+/live/$"),
+            timeout=POLL_MS + 3_000,
+        )
+        expect(facilitator.locator("#live-list")).to_have_count(0)
     finally:
         facilitator_context.close()
         participant_context.close()
