@@ -3,7 +3,7 @@ The sponsor's page, which needs no account, is at /sponsor/<token>/ (config/urls
 
 from django.urls import path
 
-from . import calendar_views, pair_views, register_views, sponsor_views, views
+from . import calendar_views, checkin_views, pair_views, register_views, sponsor_views, views
 
 app_name = "programmes"
 
@@ -34,4 +34,17 @@ urlpatterns = [
         name="session_calendar",
     ),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
+    # Self check-in (a participant's) and the facilitator's live view of it (staff: under
+    # facilitate/ with the register).
+    path("check-in/", checkin_views.checkin, name="checkin"),
+    path(
+        "facilitate/sessions/<int:session_id>/live/",
+        checkin_views.session_live,
+        name="session_live",
+    ),
+    path(
+        "facilitate/sessions/<int:session_id>/live/checked-in/",
+        checkin_views.session_live_fragment,
+        name="session_live_fragment",
+    ),
 ]

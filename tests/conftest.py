@@ -82,6 +82,7 @@ RACE_MODULES = {
     "test_cohort_concurrency.py",
     "test_enrolment_over_http.py",
     "test_reminder_concurrency.py",
+    "test_checkin_concurrency.py",
 }
 
 

@@ -14,8 +14,9 @@ ahead); every mark may be recorded from then on. Nothing is written if any row i
 **Check-in.** ``checkin`` finds the session by its code; it must be open for check-in
 (``Session.checkin_is_open``: from 30 minutes before it starts until it ends) and the person
 must hold a place in its cohort. A second check-in, or one after the register has already
-marked the person, changes nothing. Wrong codes are rate-limited per person
-(``CHECKIN_ATTEMPTS``); a refusal says why and what to do.
+marked the person (whatever the mark), changes nothing. It takes the session's row lock, as
+the register does, so the two never race to write the same person's mark. Wrong codes are
+rate-limited per person (``CHECKIN_ATTEMPTS``); a refusal says why and what to do.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from core.ratelimit import Limit
 from people.models import User
@@ -80,7 +81,11 @@ def register_save(
         raise PermissionDenied("You cannot take the register of this session.")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Session.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+        locked = (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("cohort")
+            .get(pk=session.pk)
+        )
         if locked.is_cancelled:
             raise ValidationError("This session was cancelled: it has no register.")
         roster = {
@@ -209,11 +214,7 @@ def checkin(*, person: User, code: str, now=None) -> CheckIn:
             f"{'s' if minutes != 1 else ''}, or ask the facilitator to mark you on the register.",
             retry_after=retry_after,
         )
-    session = (
-        Session.objects.select_related("cohort__programme")
-        .filter(checkin_code=normalise_checkin_code(code))
-        .first()
-    )
+    session = Session.objects.filter(checkin_code=normalise_checkin_code(code)).first()
     enrolment = None
     if session is not None:
         enrolment = Enrolment.objects.filter(
@@ -227,17 +228,29 @@ def checkin(*, person: User, code: str, now=None) -> CheckIn:
             "That code does not match a session you have a place in. Check the code on the "
             "screen (six letters and numbers) and try again."
         )
-    _check_window(session, now)
     with transaction.atomic():
-        # The person's own row: two check-ins of theirs at once are put in order, and the
-        # second finds the first's mark; other people's check-ins do not wait for it.
-        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
-        attendance = Attendance.objects.filter(session=session, enrolment=enrolment).first()
+        # The session's row, as the register (register_save), a reschedule and a cancellation
+        # take it: a check-in and a register save of the same person are put in order (without
+        # it, the second insert of their one Attendance row would fail on the unique
+        # constraint), two check-ins of one person at once find each other's mark, and the
+        # window is judged on the session as it is now, not as it was read above (a
+        # cancellation committed in between is seen). FOR NO KEY UPDATE, so the Attendance
+        # inserts' foreign-key checks on the row do not wait for it. A check-in holds it for
+        # a handful of short statements, so a queue at the door is not slowed by it.
+        locked = (
+            Session.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("cohort")
+            .get(pk=session.pk)
+        )
+        _check_window(locked, now)
+        attendance = Attendance.objects.filter(session=locked, enrolment=enrolment).first()
         if attendance is not None:
-            return CheckIn(session=session, attendance=attendance, already=True)
-        late = now > session.starts_at + LATE_AFTER
+            # Checked in already, or marked on the register (whatever the mark: the
+            # facilitator's record stands; the page tells the person what it says).
+            return CheckIn(session=locked, attendance=attendance, already=True)
+        late = now > locked.starts_at + LATE_AFTER
         attendance = Attendance.objects.create(
-            session=session,
+            session=locked,
             enrolment=enrolment,
             mark=Mark.LATE if late else Mark.PRESENT,
             source=MarkSource.CHECK_IN,
@@ -245,23 +258,27 @@ def checkin(*, person: User, code: str, now=None) -> CheckIn:
             marked_at=now,
             checked_in_at=now,
         )
-        _queue_reevaluation(session, [enrolment.pk])
-    return CheckIn(session=session, attendance=attendance, already=False)
+        _queue_reevaluation(locked, [enrolment.pk])
+    return CheckIn(session=locked, attendance=attendance, already=False)
+
+
+def _when(moment) -> str:
+    """ "09:30 on Tuesday 8 December": the wall-clock time in Europe/London."""
+    return dateformat.format(timezone.localtime(moment), r"H:i \o\n l j F")
 
 
 def _check_window(session: Session, now) -> None:
-    local = timezone.localtime
     if session.is_cancelled:
         raise CheckInRefused(f"{session.title} was cancelled: there is nothing to check in to.")
     if now < session.checkin_opens_at:
         raise CheckInRefused(
-            f"Check-in for {session.title} opens at "
-            f"{local(session.checkin_opens_at):%H:%M on %A %d %B}, 30 minutes before it starts."
+            f"Check-in for {session.title} opens at {_when(session.checkin_opens_at)}, "
+            "30 minutes before it starts."
         )
     if now >= session.ends_at:
         raise CheckInRefused(
-            f"{session.title} ended at {local(session.ends_at):%H:%M on %A %d %B}: check-in "
-            "has closed. Ask the facilitator to mark you on the register."
+            f"{session.title} ended at {_when(session.ends_at)}: check-in has closed. Ask the "
+            "facilitator to mark you on the register."
         )
 
 
