@@ -21,6 +21,7 @@ from tests.factories import (
     SessionFacilitatorFactory,
     SessionFactory,
     UserFactory,
+    give_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def test_those_who_take_the_register_see_the_live_view(client, session, administ
         "cohort facilitator": lambda: CohortFacilitatorFactory(cohort=session.cohort).person,
         "its facilitator": lambda: SessionFacilitatorFactory(session=session).person,
     }[who]()
+    give_totp(person)  # staff pages under /learn/facilitate/ need it of staff roles
     client.force_login(person)
     for url in (live(session), fragment(session)):
         assert client.get(url).status_code == 200, url
@@ -83,6 +85,7 @@ def test_everyone_else_gets_404(client, session, admin_b, who):
         "a participant": lambda: EnrolmentFactory(cohort=session.cohort).person,
         "a stranger": lambda: UserFactory(roles=[AccessRole.FACILITATOR]),
     }[who]()
+    give_totp(person)  # staff pages under /learn/facilitate/ need it of staff roles
     client.force_login(person)
     for url in (live(session), fragment(session)):
         assert client.get(url).status_code == 404, url
@@ -95,6 +98,7 @@ def test_someone_signed_out_is_sent_to_sign_in(client, session):
 
 
 def test_the_views_only_read(client, session, administrator):
+    give_totp(administrator)
     client.force_login(administrator)
     assert client.post(live(session)).status_code == 405
     assert client.post(fragment(session)).status_code == 405
@@ -105,6 +109,7 @@ def test_the_views_only_read(client, session, administrator):
 
 @pytest.fixture
 def staff_client(client, administrator):
+    give_totp(administrator)
     client.force_login(administrator)
     return client
 
@@ -211,14 +216,15 @@ def test_the_list_and_the_page_are_a_fixed_number_of_queries_whatever_the_headco
 
     # 1 the Django session, 2 the user, 3 their access grants, 4 the session (scoped by
     # register_sessions: its subqueries are in the one statement), 5 the session's attendance
-    # marks, 6 the register's enrolments with their people.
-    with django_assert_max_num_queries(6):
+    # marks, 6 the register's enrolments with their people, 7 the staff two-factor check of
+    # pages under /learn/facilitate/ (accounts.middleware).
+    with django_assert_max_num_queries(7):
         response = staff_client.get(fragment(session))
     assert text(response).count("Medical") == headcount
-    # The whole page: the same six, and the site's base template's own six (the Wagtail site,
+    # The whole page: the same seven, and the site's base template's own six (the Wagtail site,
     # the navigation's pages, two of permissions and two of the user's Wagtail profile, for
     # the header and the Wagtail user bar), none of them per person.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = staff_client.get(live(session))
     assert text(response).count("Medical") == headcount
 
