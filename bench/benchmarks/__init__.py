@@ -5,4 +5,11 @@ Benchmarks live here rather than in each app's own benchmarks.py because an app 
 bench would make production import django.test.
 """
 
-from . import cache, cms_pages, programmes, registers, site  # noqa: F401  (registers their benchmarks)
+from . import (  # noqa: F401  (registers their benchmarks)
+    attendance,
+    cache,
+    cms_pages,
+    programmes,
+    registers,
+    site,
+)
