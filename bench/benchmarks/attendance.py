@@ -139,7 +139,8 @@ def _completion_evaluate(ctx, people: int, ods_code: str):
 def completion_evaluate_200(ctx):
     """programmes.services.completion_evaluate for a 200-person cohort with 10 sessions and
     their marks: its reads and the storing of everyone's results are a fixed number of
-    queries (compare the 20-person figure)."""
+    queries (compare the 20-person figure), but for bulk_update's batches (SQLite takes few
+    parameters a query: 200 results are two batches there)."""
     _completion_evaluate(ctx, 200, "RBE")
 
 
