@@ -15,6 +15,9 @@ from people.access import has_staff_access
 from .landing import needs_profile_step, profile_step_url
 
 # Pages only staff roles use. Participant pages stay reachable while 2FA is being set up.
+# /learn/facilitate/: registers, the live check-in view, a cohort's attendance and its exports
+# (programmes), which administrators use as they use the admin (facilitators hold no staff
+# role: they are not asked).
 STAFF_PATH_PREFIXES = ("/admin/", "/reports/", "/learn/facilitate/")
 # Where a staff person without 2FA may still go: sign-in, sign-out, 2FA set-up itself.
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz/")

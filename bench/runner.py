@@ -271,10 +271,19 @@ class BenchContext:
             warmup=warmup,
         )
         for _ in range(repeat):
+            # CaptureQueriesContext counts by position in the connection's query log, which
+            # keeps the last 9,000 queries only: once it is full every call would count 0
+            # (or too few), so each call starts with an empty log.
+            self.connection.queries_log.clear()
             with CaptureQueriesContext(self.connection) as captured:
                 start = time.perf_counter()
                 fn()
                 elapsed = time.perf_counter() - start
+            if len(captured) >= self.connection.queries_limit:
+                raise BenchmarkError(
+                    f"{self.benchmark.name}: one call made {len(captured)} queries or more, "
+                    "beyond what the query log can count"
+                )
             measurement.timings_ms.append(elapsed * 1000)
             measurement.queries.append(len(captured.captured_queries))
         self.measurements.append(measurement)

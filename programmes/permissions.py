@@ -200,6 +200,23 @@ def may_take_register(user, session: Session) -> bool:
     return register_sessions(user, Session.objects.filter(pk=session.pk)).exists()
 
 
+def attendance_report_cohorts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The cohorts whose whole attendance (every register at once, and its exports) `user`
+    sees: the host trust's administrators and the cohort's facilitators (while they hold
+    the role); superusers all. Not a session's own facilitator (they see that session's
+    register only), nor the cohort's participants (they see their own attendance)."""
+    queryset = Cohort.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    cohort_ids = _staff_cohort_ids(user)
+    if cohort_ids is None:
+        return queryset.none()
+    # Within what they see at all, as every cohort page is.
+    return cohorts_visible_to(user, queryset).filter(pk__in=cohort_ids)
+
+
 def attendance_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Attendance.objects.all() if queryset is None else queryset
     if not _active(user):

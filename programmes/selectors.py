@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from people.models import CLINICAL_GROUPS
 
+from .attendance_report import AttendanceSummary, summary_of, with_attendance_counts
 from .models import (
     SEATED,
     TRANSITIONS,
@@ -100,6 +101,7 @@ class MyEnrolment:
     enrolment: Enrolment
     waitlist_place: int | None  # 1 = next; None unless waitlisted
     partner_name: str | None = None  # who they applied with, if they applied as a pair
+    attendance: AttendanceSummary | None = None  # only for an enrolment holding a place
 
     @property
     def may_withdraw(self) -> bool:
@@ -109,12 +111,14 @@ class MyEnrolment:
 def enrolments_for(person) -> list[MyEnrolment]:
     """``person``'s own enrolments, the most recent cohorts first, each with its place on the
     waiting list. At most three queries however many: the enrolments (cohort, programme and
-    host trust joined); only if any is waitlisted, those cohorts' whole queues, counted here;
-    only if any applied as a pair, their partners' names."""
+    host trust joined, and each one's sessions attended and expected counted in the same
+    query: programmes.attendance_report.with_attendance_counts); only if any is waitlisted,
+    those cohorts' whole queues, counted here; only if any applied as a pair, their
+    partners' names."""
     if person is None or not person.is_authenticated:
         return []
     enrolments = list(
-        Enrolment.objects.filter(person=person)
+        with_attendance_counts(Enrolment.objects.filter(person=person))
         .select_related("cohort__programme", "cohort__host_trust")
         .order_by("-cohort__starts_on", "-pk")
     )
@@ -141,7 +145,10 @@ def enrolments_for(person) -> list[MyEnrolment]:
             partners[pair_id] = f"{first} {last}".strip()
     return [
         MyEnrolment(
-            enrolment=e, waitlist_place=places.get(e.pk), partner_name=partners.get(e.pair_id)
+            enrolment=e,
+            waitlist_place=places.get(e.pk),
+            partner_name=partners.get(e.pair_id),
+            attendance=summary_of(e),
         )
         for e in enrolments
     ]

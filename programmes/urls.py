@@ -3,7 +3,15 @@ The sponsor's page, which needs no account, is at /sponsor/<token>/ (config/urls
 
 from django.urls import path
 
-from . import calendar_views, checkin_views, pair_views, register_views, sponsor_views, views
+from . import (
+    attendance_views,
+    calendar_views,
+    checkin_views,
+    pair_views,
+    register_views,
+    sponsor_views,
+    views,
+)
 
 app_name = "programmes"
 
@@ -14,6 +22,27 @@ urlpatterns = [
         "enrolments/<int:enrolment_id>/sponsor/",
         sponsor_views.resend,
         name="sponsor_request_resend",
+    ),
+    # Attendance: a cohort's matrix and its exports (staff), one's own (participants).
+    path(
+        "facilitate/cohorts/<int:cohort_id>/attendance/",
+        attendance_views.cohort_attendance_page,
+        name="cohort_attendance",
+    ),
+    path(
+        "facilitate/cohorts/<int:cohort_id>/attendance.csv",
+        attendance_views.cohort_attendance_csv,
+        name="cohort_attendance_csv",
+    ),
+    path(
+        "facilitate/cohorts/<int:cohort_id>/attendance.xlsx",
+        attendance_views.cohort_attendance_xlsx,
+        name="cohort_attendance_xlsx",
+    ),
+    path(
+        "enrolments/<int:enrolment_id>/attendance/",
+        attendance_views.my_attendance,
+        name="my_attendance",
     ),
     path("pairs/<int:application_id>/", pair_views.pair_invitation, name="pair_invitation"),
     path("pairs/<int:application_id>/decline/", pair_views.pair_decline, name="pair_decline"),
