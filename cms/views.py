@@ -14,7 +14,12 @@ from cms import selectors, services
 from cms.forms import ReflectionForm
 from cms.models import ModulePage, ModuleReflection
 from cms.search import MAX_QUERY_LENGTH, site_search
-from programmes.selectors import enrolments_for, pair_invitations_for
+from programmes.selectors import (
+    enrolments_for,
+    pair_invitations_for,
+    runs_sessions,
+    upcoming_sessions_for,
+)
 
 
 @require_GET
@@ -46,13 +51,16 @@ def search(request):
 @require_GET
 def my_learning(request):
     """ "My learning": the person's enrolments (programmes.selectors), their progress through
-    programmes' modules and their recent reflections. Sessions and certificates come later."""
+    programmes' modules, their next sessions and their recent reflections. Certificates come
+    later."""
     response = render(
         request,
         "cms/my_learning.html",
         {
             "enrolments": enrolments_for(request.user),
             "pair_invitations": pair_invitations_for(request.user),
+            "sessions": upcoming_sessions_for(request.user),
+            "runs_sessions": runs_sessions(request.user),
             "programmes": selectors.learning_overview(request.user),
             "reflections": selectors.recent_reflections(request.user),
         },

@@ -168,3 +168,33 @@ def pair_invitations_for(person) -> list[PairApplication]:
         .select_related("cohort__programme", "inviter")
         .order_by("invited_at", "pk")
     )
+
+
+def upcoming_sessions_for(person, *, limit: int = 8) -> list:
+    """The next sessions of the cohorts where ``person`` holds a place (cancelled ones too,
+    shown as such so nobody turns up), soonest first: one query."""
+    from django.utils import timezone
+
+    from .models import SEATED, Session
+
+    if person is None or not person.is_authenticated:
+        return []
+    return list(
+        Session.objects.filter(
+            cohort__enrolments__person=person,
+            cohort__enrolments__status__in=SEATED,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("cohort__programme")
+        .order_by("starts_at", "pk")
+        .distinct()[:limit]
+    )
+
+
+def runs_sessions(person) -> bool:
+    """Whether ``person`` takes any session's register (for the link to Sessions I run)."""
+    from .permissions import register_sessions
+
+    if person is None or not person.is_authenticated:
+        return False
+    return register_sessions(person).exists()
