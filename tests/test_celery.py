@@ -63,6 +63,9 @@ def test_every_task_is_enqueued_through_the_outbox():
 def test_a_real_worker_consumes_a_task_from_the_broker():
     """Through the configured broker (Redis in CI, the filesystem transport locally)."""
     app.conf.task_always_eager = False
+    # Messages another broker test left queued (a task published while its worker was down)
+    # would reach this worker first and write to SQLite while this thread polls it.
+    app.control.purge()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             record_worker_heartbeat.delay()
