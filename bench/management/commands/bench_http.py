@@ -32,6 +32,8 @@ import environ
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from bench import checkin_http
+
 ROOT = Path(settings.BASE_DIR)
 PAGE_MODELS = {"programme": "programmepage", "module": "modulepage", "home": "homepage"}
 
@@ -123,6 +125,7 @@ class Command(BaseCommand):
             try:
                 self.prepare(env)
                 urls = self.page_urls(env)
+                crowd = checkin_http.prepare(self.run_manage, env)
                 results = {}
                 for mode, cache_seconds in (("uncached", "0"), ("cached", "600")):
                     results[mode] = self.measure(
@@ -132,6 +135,7 @@ class Command(BaseCommand):
                         duration=duration,
                         connections=connections,
                         workers=workers,
+                        crowd=crowd if mode == "uncached" else None,
                     )
             finally:
                 self.drop_database(env)
@@ -222,7 +226,9 @@ class Command(BaseCommand):
 
     # --- measuring ------------------------------------------------------------------------------
 
-    def measure(self, env, urls, *, load, duration, connections, workers) -> dict[str, float]:
+    def measure(
+        self, env, urls, *, load, duration, connections, workers, crowd=None
+    ) -> dict[str, float]:
         port = free_port()
         server = subprocess.Popen(
             [
@@ -241,6 +247,10 @@ class Command(BaseCommand):
             for label, path in urls.items():
                 load(port, path, 1.0, connections)  # warm up caches and connections
                 rates[label] = load(port, path, duration, connections)
+            if crowd is not None:  # POSTs by signed-in people: the Python client (see its module)
+                rates["check-in (POST)"] = checkin_http.check_ins_per_second(
+                    port, crowd, duration=duration, connections=connections
+                )
             return rates
         finally:
             server.terminate()
