@@ -98,8 +98,10 @@ class SessionForm(forms.Form):
         data = super().clean()
         date, starts, ends = data.get("date"), data.get("starts"), data.get("ends")
         if date and starts and ends:
-            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(date, starts))
-            data["ends_at"] = timezone.make_aware(datetime.datetime.combine(date, ends))
+            data["starts_at"] = self._aware(date, starts, "starts")
+            data["ends_at"] = self._aware(date, ends, "ends")
+            if "starts" in self.errors or "ends" in self.errors:
+                return data
             if data["ends_at"] <= data["starts_at"]:
                 self.add_error("ends", "The session must end after it starts.")
             elif not (self.cohort.starts_on <= date <= self.cohort.ends_on):
@@ -111,6 +113,22 @@ class SessionForm(forms.Form):
         if not data.get("place") and not data.get("online_url"):
             self.add_error("place", "Give the place it meets, the online link, or both.")
         return data
+
+    def _aware(self, date, time, field: str):
+        """The UK time ``date`` ``time``. A time the clocks skip (01:00 to 01:59 on the last
+        Sunday of March) does not exist: refused rather than silently moved an hour on."""
+        local = timezone.make_aware(datetime.datetime.combine(date, time))
+        # Through UTC and back: astimezone to the same zone would hand back the same clock.
+        round_trip = timezone.localtime(local.astimezone(datetime.UTC))
+        if round_trip.time().replace(second=0, microsecond=0) != time.replace(
+            second=0, microsecond=0
+        ):
+            self.add_error(
+                field,
+                f"{time:%H:%M} does not exist in the UK on {date:%-d %B %Y}: the clocks go "
+                "forward an hour at 01:00. Choose another time.",
+            )
+        return local
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
@@ -253,11 +271,15 @@ class SessionEditView(_SessionFormView):
 
     def form_valid(self, form):
         before = (self.session.starts_at, self.session.ends_at)
+        # Facilitators the form could not list (another trust's, added by a superuser) had no
+        # box to untick: they stay.
+        listed = form.fields["facilitators"].queryset
+        unlisted = self.session.facilitators.exclude(pk__in=listed.values("pk"))
         try:
             session = services.session_update(
                 session=self.session,
                 by=self.request.user,
-                facilitators=form.cleaned_data["facilitators"],
+                facilitators=[*form.cleaned_data["facilitators"], *unlisted],
                 modules=form.cleaned_data["modules"],
                 reason=form.cleaned_data.get("reason", ""),
                 **form.service_fields(),

@@ -68,10 +68,17 @@ def feed_url(feed: CalendarFeed) -> str:
 @require_safe
 def feed(request, token: str):
     """The private feed. Two queries: the feed with its owner, and the sessions."""
+    # Tokens are URL-safe base64 (secrets.token_urlsafe): anything else, a NUL byte included
+    # (which PostgreSQL refuses in a query), is no token and costs no query.
+    well_formed = len(token) <= 64 and all(
+        c.isascii() and (c.isalnum() or c in "-_") for c in token
+    )
     owner = (
         CalendarFeed.objects.filter(token=token, person__is_active=True)
         .select_related("person")
         .first()
+        if well_formed
+        else None
     )
     if owner is None:
         # Not the site's 404 page (which would render the signed-in header and so on): a

@@ -9,8 +9,9 @@ module every view, export and admin listing asks):
   facilitator role), their enrolments and their participants, and changes nothing here;
 - a participant sees their own enrolments and the cohorts they are enrolled in.
 
-Sessions and attendance follow their cohort: a session is seen by whoever sees its cohort
-(participants included: it is their timetable), and by the facilitators of that one session;
+Sessions and attendance follow their cohort: a session is seen by the cohort's staff, by the
+participants holding a place in it (it is their timetable), and by the facilitators of that
+one session;
 attendance marks are seen by the participant they are about and by the staff who see the
 session's register. Who may take a register (``may_take_register``): the host trust's
 administrators, the cohort's facilitators and the session's own facilitators.
@@ -31,6 +32,7 @@ from people.permissions import (
 )
 
 from .models import (
+    SEATED,
     AbsenceAlert,
     Attendance,
     AttendanceChange,
@@ -179,7 +181,13 @@ def sessions_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    condition = Q(cohort_id__in=visible_cohort_ids(user))
+    # A participant sees the sessions of cohorts where they hold a place (not those they wait
+    # for or left: a session's joining link is for its participants); staff as for the cohort.
+    condition = Q(
+        cohort_id__in=Enrolment.objects.filter(person=user, status__in=SEATED).values("cohort_id")
+    )
+    if (cohort_ids := _staff_cohort_ids(user)) is not None:
+        condition |= Q(cohort_id__in=cohort_ids)
     if _facilitates(user):
         condition |= Q(pk__in=SessionFacilitator.objects.filter(person=user).values("session"))
     return queryset.filter(condition)

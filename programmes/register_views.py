@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import services
 from .models import Attendance, AttendanceChange, Enrolment, Mark, Session
-from .permissions import register_sessions
+from .permissions import attendance_report_cohorts, register_sessions
 
 NOTE_MAX = Attendance._meta.get_field("note").max_length
 
@@ -201,10 +201,17 @@ def facilitate(request):
     if not upcoming and not recent and not sessions.exists():
         raise Http404("You do not run any sessions.")
     today = timezone.localdate(now)
+    # Whose whole attendance they see (a session's own facilitator sees its register only):
+    # one query, so each card links only where the link leads somewhere.
+    shown = {s.cohort_id for s in (*upcoming, *recent)}
+    reportable = set(
+        attendance_report_cohorts(request.user).filter(pk__in=shown).values_list("pk", flat=True)
+    )
     response = render(
         request,
         "programmes/facilitate.html",
         {
+            "reportable": reportable,
             "today": [s for s in upcoming if timezone.localdate(s.starts_at) == today],
             "upcoming": [s for s in upcoming if timezone.localdate(s.starts_at) != today],
             "recent": recent,

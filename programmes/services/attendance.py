@@ -36,6 +36,7 @@ from ..models import (
     SEATED,
     Attendance,
     AttendanceChange,
+    CohortStatus,
     Enrolment,
     Mark,
     MarkSource,
@@ -43,6 +44,8 @@ from ..models import (
     normalise_checkin_code,
 )
 from ..permissions import may_take_register
+
+NOTE_MAX = Attendance._meta.get_field("note").max_length
 
 # Wrong codes a person may type before check-in refuses them for the rest of the window.
 CHECKIN_ATTEMPTS = Limit("checkin", attempts=10, window_seconds=15 * 60)
@@ -88,6 +91,8 @@ def register_save(
         )
         if locked.is_cancelled:
             raise ValidationError("This session was cancelled: it has no register.")
+        if locked.cohort.status == CohortStatus.CANCELLED:
+            raise ValidationError("This cohort was cancelled: its sessions have no register.")
         roster = {
             e.pk: e
             for e in Enrolment.objects.filter(cohort_id=locked.cohort_id, pk__in=list(marks))
@@ -148,7 +153,7 @@ def register_save(
 def _check_rows(session: Session, marks, roster, *, now) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     before_window = now < session.checkin_opens_at
-    for enrolment_id, (mark, _note) in marks.items():
+    for enrolment_id, (mark, note) in marks.items():
         enrolment = roster.get(enrolment_id)
         if enrolment is None:
             problem = "This person is not on this session's register."
@@ -156,6 +161,10 @@ def _check_rows(session: Session, marks, roster, *, now) -> dict[str, list[str]]
             problem = f"{enrolment.person} got their place after this session: leave them unmarked."
         elif mark not in Mark.values:
             problem = "Choose present, late, left early, absent or excused."
+        elif len(note or "") > NOTE_MAX:
+            problem = f"Keep the note to {NOTE_MAX} characters."
+        elif "\x00" in (note or ""):
+            problem = "The note contains a character that cannot be stored: type it again."
         elif before_window and mark != Mark.EXCUSED:
             problem = "The session has not started: only an apology (excused) can be recorded yet."
         else:
@@ -296,7 +305,7 @@ def absence_alerts_raise(*, cohort_id: int, enrolment_ids: list[int] | None = No
     now = now or timezone.now()
     cohort = Cohort.objects.select_related("programme").get(pk=cohort_id)
     minimum = cohort.programme.min_attendance_percent
-    if not minimum:
+    if not minimum or cohort.status == CohortStatus.CANCELLED:
         return []
     enrolments = Enrolment.objects.filter(
         cohort=cohort, status=EnrolmentStatus.ENROLLED, absence_alert__isnull=True

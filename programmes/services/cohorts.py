@@ -31,7 +31,7 @@ from people.models import User
 from people.permissions import assignable_trusts, may_change, visible
 
 from ..cache import cohort_listing_changed
-from ..models import Cohort, CohortFacilitator, Programme
+from ..models import Cohort, CohortFacilitator, CohortStatus, Programme
 from .enrolments import _fill_from_waitlist, _lock_cohort, cohort_seats
 
 # What an administrator sets on a cohort (the admin's form, an import). The rest is Tandem's:
@@ -141,6 +141,7 @@ def cohort_update(
             for name in ("capacity", "reserved_for_clinicians", "reserved_for_managers")
         }
         programme_before, trust_before = locked.programme_id, locked.host_trust_id
+        status_before = locked.status
         for name, value in changes.items():
             setattr(locked, name, value)
         if locked.host_trust_id != trust_before:
@@ -165,10 +166,24 @@ def cohort_update(
             or locked.reserved_for_managers < before["reserved_for_managers"]
         )
         promoted = []
-        if frees_places:
+        if frees_places and locked.status != CohortStatus.CANCELLED:
             promoted = _fill_from_waitlist(locked, reason=PLACES_FREED_REASON, now=now).promoted
+        if locked.status == CohortStatus.CANCELLED and status_before != CohortStatus.CANCELLED:
+            _cancel_sessions(locked, by=by, now=now)
         _listing_changed(programme_before, locked.programme_id)
     return CohortChange(cohort=locked, promoted=promoted)
+
+
+COHORT_CANCELLED_REASON = "The cohort was cancelled."
+
+
+def _cancel_sessions(cohort: Cohort, *, by, now) -> None:
+    """A cancelled cohort's sessions still to come are cancelled with it, so calendars and My
+    learning say so and participants are told (each session's notice, through the outbox)."""
+    from .sessions import session_cancel  # sessions imports this module
+
+    for session in cohort.sessions.filter(status="scheduled", ends_at__gt=now):
+        session_cancel(session=session, by=None, reason=COHORT_CANCELLED_REASON)
 
 
 def cohort_cancel(*, cohort: Cohort, by: User | None) -> Cohort:

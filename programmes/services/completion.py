@@ -120,17 +120,20 @@ def _percent(part: int, whole: int) -> Decimal:
 
 
 def attendance_counts(
-    enrolments: list[Enrolment], sessions: list[Session], *, excused_counts: bool
+    enrolments: list[Enrolment], sessions: list[Session], *, excused_counts: bool, now=None
 ) -> dict[int, tuple[int, int]]:
     """{enrolment id: (sessions attended, sessions expected)} over ``sessions`` (scheduled
     ones of one cohort): one aggregate query for the marks. A session that ended before the
-    person got their place is not expected of them."""
+    person got their place is not expected of them. A mark counts only once its session has
+    started: an apology recorded ahead (excused, where that counts) is not attendance yet."""
+    now = now or timezone.now()
     counted = set(ATTENDED) | ({Mark.EXCUSED} if excused_counts else set())
     expected = {
         e.pk: {s.pk for s in sessions if e.seated_at is None or s.ends_at > e.seated_at}
         for e in enrolments
     }
     attended = {e.pk: 0 for e in enrolments}
+    started = {s.pk: s.starts_at <= now for s in sessions}
     if sessions and enrolments:
         rows = (
             Attendance.objects.filter(
@@ -140,7 +143,7 @@ def attendance_counts(
             .values_list("enrolment_id", "session_id")
         )
         for enrolment_id, session_id in rows:
-            if session_id in expected[enrolment_id]:
+            if session_id in expected[enrolment_id] and started[session_id]:
                 attended[enrolment_id] += 1
     return {pk: (attended[pk], len(expected[pk])) for pk in expected}
 
@@ -261,6 +264,8 @@ def completion_evaluate(
     run = CompletionRun(completed=[], not_completed=[], evaluated=0)
     with transaction.atomic():
         cohort = _lock_cohort(cohort_id)
+        if cohort.status == CohortStatus.CANCELLED:
+            return run  # nobody completes a cohort that did not run
         enrolled = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
         if enrolment_ids is not None:
             enrolled = enrolled.filter(pk__in=list(enrolment_ids))

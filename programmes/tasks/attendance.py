@@ -21,7 +21,8 @@ logger = logging.getLogger("tandem.programmes")
 def attendance_changed(cohort_id: int, enrolment_ids: list[int]) -> str:
     """A register was saved or someone checked in: alert anyone now below the minimum, and
     complete anyone who now meets the rules. Both are safe to run twice."""
-    alerts = absence_alerts_raise(cohort_id=cohort_id, enrolment_ids=enrolment_ids)
+    # The whole cohort: someone nobody marked (a no-show) is as absent as one marked absent.
+    alerts = absence_alerts_raise(cohort_id=cohort_id)
     run = services.completion_evaluate(cohort_id=cohort_id, enrolment_ids=enrolment_ids)
     return f"{len(alerts)} alerted, {len(run.completed)} completed"
 
