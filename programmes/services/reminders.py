@@ -67,7 +67,9 @@ def reminders_due(now: datetime.datetime, *, lock: bool = False) -> list[Session
     for enrolment_id, cohort_id in (
         Enrolment.objects.filter(
             cohort_id__in=cohort_ids,
-            status=EnrolmentStatus.ENROLLED,
+            # Completed before the cohort's last session (the rules met early): still on the
+            # register, still welcome, so still reminded.
+            status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED),
             seated_at__lt=now,
         )
         .order_by("pk")

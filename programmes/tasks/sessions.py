@@ -82,7 +82,7 @@ def _refuse_reminder(reminder: SessionReminder) -> str | None:
         return "session rescheduled"  # the new time has a reminder of its own
     if session.starts_at <= timezone.now():
         return "session started"
-    if reminder.enrolment.status != EnrolmentStatus.ENROLLED:
+    if reminder.enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
         return "no longer enrolled"
     return None
 

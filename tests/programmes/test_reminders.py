@@ -210,10 +210,11 @@ def test_only_those_holding_a_place_before_now_are_reminded(clock, cohort, tomor
     enrol("withdrawn")
     enrol("waitlisted")
     enrol("pending_approval")
-    enrol("completed")  # the cohort is over for them
+    # Completed early (the rules met before the last session): still on the register.
+    early = enrol("completed")
     just_now = enrol("enrolled", seated_at=NOW)  # seated this very moment: next run
-    assert session_reminders_queue() == 1
-    assert SessionReminder.objects.get().enrolment == seat
+    assert session_reminders_queue() == 2
+    assert {r.enrolment for r in SessionReminder.objects.all()} == {seat, early}
     clock.shift(datetime.timedelta(minutes=5))
     assert session_reminders_queue() == 1
     assert SessionReminder.objects.filter(enrolment=just_now).exists()
@@ -254,3 +255,24 @@ def test_beat_runs_the_queue_every_five_minutes():
     assert entry["schedule"] == 300.0
     assert 0 < entry["options"]["expires"] < entry["schedule"]
     assert settings.CELERY_TASK_ROUTES[TASK] == {"queue": "email"}
+
+
+def test_someone_who_completed_early_is_still_reminded_of_the_sessions_left(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+    from django.utils import timezone
+
+    from programmes.services.reminders import session_reminders_queue
+    from tests.factories import EnrolmentFactory, SessionFactory
+
+    now = timezone.now()
+    session = SessionFactory(
+        starts_at=now + datetime.timedelta(hours=20), ends_at=now + datetime.timedelta(hours=22)
+    )
+    person = EnrolmentFactory(cohort=session.cohort, status="completed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session_reminders_queue()
+
+    assert [m.to for m in mail.outbox] == [[person.person.email]]
