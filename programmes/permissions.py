@@ -47,6 +47,7 @@ from .models import (
     Session,
     SessionFacilitator,
     SessionNotice,
+    SessionNoticeDelivery,
     SessionReminder,
 )
 
@@ -303,6 +304,7 @@ register_scope(AbsenceAlert, _by_enrolment(AbsenceAlert))
 register_scope(CompletionResult, _by_enrolment(CompletionResult))
 register_scope(SessionReminder, _by_enrolment(SessionReminder))
 register_scope(SessionNotice, _by_session(SessionNotice))
+register_scope(SessionNoticeDelivery, _by_enrolment(SessionNoticeDelivery))
 register_scope(CalendarFeed, calendar_feeds_visible_to)
 register_people_reach(people_in_my_sessions)
 register_change_scope(Session, trust_path="cohort__host_trust_id", trust_ids=administered_trust_ids)

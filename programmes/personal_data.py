@@ -30,6 +30,7 @@ from .models import (
     PairStatus,
     SessionFacilitator,
     SessionNotice,
+    SessionNoticeDelivery,
     SessionReminder,
 )
 
@@ -49,6 +50,7 @@ PERSON_LINKED_MODELS = {
     AttendanceChange: "attendance",
     AbsenceAlert: "attendance",
     SessionReminder: "attendance",
+    SessionNoticeDelivery: "attendance",
     CompletionResult: "completion",
     SessionFacilitator: "sessions_facilitated",
     CalendarFeed: "calendar_feed",
@@ -233,6 +235,16 @@ def export_attendance(person) -> list[dict]:
         }
         for mark in marks
     ]
+    for delivery in SessionNoticeDelivery.objects.filter(
+        enrolment__person=person, sent_at__isnull=False
+    ).select_related("notice__session"):
+        rows.append(
+            {
+                "session": delivery.notice.session.title,
+                "notice": delivery.notice.get_kind_display(),
+                "sent_at": _local(delivery.sent_at),
+            }
+        )
     for alert in AbsenceAlert.objects.filter(enrolment__person=person).select_related(
         "enrolment__cohort"
     ):

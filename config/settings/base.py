@@ -311,6 +311,7 @@ CELERY_TASK_ROUTES = {
     "programmes.tasks.send_enrolment_emails": {"queue": "email"},
     "programmes.tasks.send_sponsor_request": {"queue": "email"},
     "programmes.tasks.sessions.send_session_notice": {"queue": "email"},
+    "programmes.tasks.sessions.send_session_notice_to": {"queue": "email"},
     "programmes.tasks.sessions.send_session_reminder": {"queue": "email"},
     "programmes.tasks.attendance.send_absence_alert": {"queue": "email"},
     "certificates.tasks.*": {"queue": "pdf"},

@@ -235,3 +235,23 @@ class SessionNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.session}"
+
+
+class SessionNoticeDelivery(models.Model):
+    """A notice's email to one participant: one row, and one task, per recipient, so a mail
+    server timing out at the tenth person retries that person alone and nobody is emailed
+    twice (``sent_at`` is checked and set under the row's lock)."""
+
+    notice = models.ForeignKey(SessionNotice, on_delete=models.CASCADE, related_name="deliveries")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "enrolment"], name="programmes_one_delivery_per_notice_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.notice} to enrolment #{self.enrolment_id}"

@@ -175,6 +175,7 @@ from .attendance import (  # noqa: E402
 from .sessions import (  # noqa: E402
     queue_session_reminders,
     send_session_notice,
+    send_session_notice_to,
     send_session_reminder,
 )
 
@@ -189,6 +190,7 @@ __all__ = [
     "send_pair_declined",
     "send_pair_invitation",
     "send_session_notice",
+    "send_session_notice_to",
     "send_session_reminder",
     "send_sponsor_request",
 ]

@@ -14,6 +14,7 @@ from ..models import (
     EnrolmentStatus,
     NoticeKind,
     SessionNotice,
+    SessionNoticeDelivery,
     SessionReminder,
     SessionStatus,
 )
@@ -26,47 +27,76 @@ def _refuse_if_sent(notice: SessionNotice) -> str | None:
 
 @shared_task
 def send_session_notice(notice_id: int) -> str:
-    """Email every participant holding a place in the cohort that the session was moved or
-    cancelled. Once: the notice's row is locked and ``sent_at`` checked and set under it."""
+    """Queue the notice's email to every participant holding a place in the cohort: one
+    SessionNoticeDelivery and one ``send_session_notice_to`` task each, in one transaction
+    (through the outbox). Once: the notice's row is locked and ``sent_at`` (when its
+    deliveries were queued) checked and set under it."""
     try:
         with claims.row_locked(
-            SessionNotice.objects.select_related("session__cohort__programme"),
+            SessionNotice.objects.select_related("session"),
             notice_id,
             refuse=_refuse_if_sent,
         ) as notice:
+            people = Enrolment.objects.filter(
+                cohort_id=notice.session.cohort_id,
+                status__in=SEATED,
+                person__is_active=True,
+            ).exclude(person__email="")
+            deliveries = SessionNoticeDelivery.objects.bulk_create(
+                [SessionNoticeDelivery(notice=notice, enrolment=e) for e in people.order_by("pk")]
+            )
+            for delivery in deliveries:
+                send_session_notice_to.delay(delivery.pk)
+            notice.sent_at = timezone.now()
+            notice.save(update_fields=["sent_at"])
+    except claims.NotClaimed as skipped:
+        return skipped.reason
+    return f"queued for {len(deliveries)}"
+
+
+def _refuse_if_delivered(delivery: SessionNoticeDelivery) -> str | None:
+    return "already sent" if delivery.sent_at else None
+
+
+@shared_task
+def send_session_notice_to(delivery_id: int) -> str:
+    """Email one participant that the session was moved or cancelled. Once: the delivery's
+    row is locked and ``sent_at`` checked and set under it; a retry after a timeout sends
+    to this person only."""
+    try:
+        with claims.row_locked(
+            SessionNoticeDelivery.objects.select_related(
+                "notice__session__cohort__programme", "enrolment__person"
+            ),
+            delivery_id,
+            refuse=_refuse_if_delivered,
+        ) as delivery:
+            notice, person = delivery.notice, delivery.enrolment.person
             session = notice.session
             template = (
                 "programmes/email/session_cancelled"
                 if notice.kind == NoticeKind.CANCELLED
                 else "programmes/email/session_rescheduled"
             )
-            people = (
-                Enrolment.objects.filter(cohort_id=session.cohort_id, status__in=SEATED)
-                .select_related("person")
-                .order_by("pk")
+            mail.send(
+                template,
+                to=person.email,
+                context={
+                    "notice": notice,
+                    "session": session,
+                    "cohort": session.cohort,
+                    "person": person,
+                    "learn_link": mail.public_url("/learn/"),
+                    "ics_link": mail.public_url(
+                        reverse("programmes:session_calendar", args=[session.pk])
+                    ),
+                },
             )
-            sent = 0
-            for enrolment in people:
-                if not enrolment.person.email or not enrolment.person.is_active:
-                    continue
-                mail.send(
-                    template,
-                    to=enrolment.person.email,
-                    context={
-                        "notice": notice,
-                        "session": session,
-                        "cohort": session.cohort,
-                        "person": enrolment.person,
-                        "learn_link": mail.public_url("/learn/"),
-                        "ics_link": mail.public_url(f"/learn/sessions/{session.pk}/calendar.ics"),
-                    },
-                )
-                sent += 1
-            notice.sent_at = timezone.now()
-            notice.save(update_fields=["sent_at"])
+            delivery.sent_at = timezone.now()
+            delivery.save(update_fields=["sent_at"])
     except claims.NotClaimed as skipped:
         return skipped.reason
-    return f"sent to {sent}"
+    return "sent"
 
 
 def _refuse_reminder(reminder: SessionReminder) -> str | None:
