@@ -41,6 +41,7 @@ from ..models import (
     Mark,
     MarkSource,
     Session,
+    SessionKind,
     normalise_checkin_code,
 )
 from ..permissions import may_take_register
@@ -257,7 +258,8 @@ def checkin(*, person: User, code: str, now=None) -> CheckIn:
             # Checked in already, or marked on the register (whatever the mark: the
             # facilitator's record stands; the page tells the person what it says).
             return CheckIn(session=locked, attendance=attendance, already=True)
-        late = now > locked.starts_at + LATE_AFTER
+        # An informal meet-up is a drop-in: arriving after its start is not being late.
+        late = now > locked.starts_at + LATE_AFTER and locked.kind != SessionKind.INFORMAL_MEETUP
         attendance = Attendance.objects.create(
             session=locked,
             enrolment=enrolment,

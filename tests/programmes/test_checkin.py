@@ -370,3 +370,17 @@ def test_the_form_needs_its_csrf_token(session, person):
 def test_the_page_is_reachable_by_name():
     assert reverse("programmes:checkin") == URL
     assert timezone.get_current_timezone_name() == "Europe/London"
+
+
+def test_arriving_at_a_drop_in_meet_up_after_its_start_is_not_late():
+    now = timezone.now()
+    session = SessionFactory(
+        kind="informal_meetup",
+        starts_at=now - datetime.timedelta(hours=2),
+        ends_at=now + datetime.timedelta(hours=2),
+    )
+    person = EnrolmentFactory(cohort=session.cohort).person
+
+    result = services.checkin(person=person, code=session.checkin_code)
+
+    assert result.attendance.mark == "present"
