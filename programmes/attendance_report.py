@@ -123,7 +123,7 @@ def left_at(enrolment: Enrolment) -> datetime.datetime | None:
 
 def is_expected(enrolment: Enrolment, session: Session) -> bool:
     """Whether ``session`` is one ``enrolment`` is expected at (cancelled or not)."""
-    if enrolment.seated_at is not None and session.ends_at <= enrolment.seated_at:
+    if not enrolment.seated_before(session.ends_at):
         return False
     gone = left_at(enrolment)
     return gone is None or session.starts_at < gone

@@ -25,8 +25,6 @@ from . import services
 from .models import Attendance, AttendanceChange, Enrolment, Mark, Session
 from .permissions import attendance_report_cohorts, register_sessions
 
-NOTE_MAX = Attendance._meta.get_field("note").max_length
-
 
 @dataclass
 class Row:
@@ -83,7 +81,7 @@ def _rows(session: Session) -> list[Row]:
                 note=mark.note if mark else "",
                 saved_mark=mark.mark if mark else "",
                 source=mark.source if mark else "",
-                expected=enrolment.seated_at is None or enrolment.seated_at < session.ends_at,
+                expected=enrolment.seated_before(session.ends_at),
             )
         )
     return rows
@@ -98,9 +96,8 @@ def _read_post(rows: list[Row], data) -> tuple[dict[int, tuple[str, str]], list[
             continue
         row.mark = data.get(row.field, "")
         row.note = data.get(row.note_field, "").strip()
-        if len(row.note) > NOTE_MAX:
-            row.error = f"Keep the note to {NOTE_MAX} characters."
-        elif row.note and not row.mark:
+        # The note's length and characters are the service's to check (register_save).
+        if row.note and not row.mark:
             row.error = "Choose a mark for this person, or clear the note."
         if row.error:
             problems.append(row)

@@ -204,6 +204,12 @@ class Enrolment(models.Model):
     def is_live(self) -> bool:
         return self.status in LIVE
 
+    def seated_before(self, moment) -> bool:
+        """Whether the person held their place before ``moment`` (a session's end): a session
+        that ended before they got it is not expected of them. No date (made before places
+        were dated) counts as always."""
+        return self.seated_at is None or self.seated_at < moment
+
 
 class EnrolmentEvent(models.Model):
     """One change of an enrolment: who made it, when and why. Written by the services only,

@@ -70,11 +70,6 @@ def _queue_reevaluation(session: Session, enrolment_ids: list[int]) -> None:
     attendance_changed.delay(session.cohort_id, sorted(enrolment_ids))
 
 
-def _expected_by(enrolment: Enrolment, session: Session) -> bool:
-    """Whether ``enrolment`` held its place in time for ``session`` (before it ended)."""
-    return enrolment.seated_at is None or enrolment.seated_at < session.ends_at
-
-
 def register_save(
     *, session: Session, marks: Mapping[int, tuple[str, str]], by: User | None, now=None
 ) -> RegisterResult:
@@ -158,7 +153,7 @@ def _check_rows(session: Session, marks, roster, *, now) -> dict[str, list[str]]
         enrolment = roster.get(enrolment_id)
         if enrolment is None:
             problem = "This person is not on this session's register."
-        elif not _expected_by(enrolment, session):
+        elif not enrolment.seated_before(session.ends_at):
             problem = f"{enrolment.person} got their place after this session: leave them unmarked."
         elif mark not in Mark.values:
             problem = "Choose present, late, left early, absent or excused."

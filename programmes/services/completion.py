@@ -33,15 +33,14 @@ from django.utils import timezone
 from people.models import User
 from people.permissions import may_change
 
+from ..attendance_report import counted_marks, is_expected
 from ..models import (
-    ATTENDED,
     Attendance,
     Cohort,
     CohortStatus,
     CompletionResult,
     Enrolment,
     EnrolmentStatus,
-    Mark,
     Programme,
     Session,
 )
@@ -127,11 +126,8 @@ def attendance_counts(
     person got their place is not expected of them. A mark counts only once its session has
     started: an apology recorded ahead (excused, where that counts) is not attendance yet."""
     now = now or timezone.now()
-    counted = set(ATTENDED) | ({Mark.EXCUSED} if excused_counts else set())
-    expected = {
-        e.pk: {s.pk for s in sessions if e.seated_at is None or s.ends_at > e.seated_at}
-        for e in enrolments
-    }
+    counted = counted_marks(excused_counts=excused_counts)
+    expected = {e.pk: {s.pk for s in sessions if is_expected(e, s)} for e in enrolments}
     attended = {e.pk: 0 for e in enrolments}
     started = {s.pk: s.starts_at <= now for s in sessions}
     if sessions and enrolments:
