@@ -37,6 +37,7 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     path("learn/", include("cms.urls")),
     path("learn/", include("programmes.urls")),  # enrolling and withdrawing
+    path("learn/", include("pairing.urls")),  # pairs, shadowing, meetings, projects
     # A sponsor approves or declines an application from their emailed, signed link, with
     # no account (programmes.sponsors).
     path("sponsor/<str:token>/", sponsor_views.answer, name="sponsor_answer"),

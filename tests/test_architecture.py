@@ -4,8 +4,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["people", "accounts", "core", "programmes", "cms", "certificates", "audit", "privacy"]
-FEATURE_APPS = {"programmes", "cms", "certificates", "audit", "privacy", "core"}
+APPS = [
+    "people",
+    "accounts",
+    "core",
+    "programmes",
+    "pairing",
+    "cms",
+    "certificates",
+    "audit",
+    "privacy",
+]
+FEATURE_APPS = {"programmes", "pairing", "cms", "certificates", "audit", "privacy", "core"}
 
 
 def python_files(app):
@@ -48,6 +58,7 @@ LAYERS = {
     "core": {"people", "accounts", "audit", "outbox"},
     "programmes": {"people", "accounts", "audit", "privacy", "outbox", "core"},
 }
+LAYERS["pairing"] = {"programmes", *LAYERS["programmes"]}
 LAYERS["cms"] = {"programmes", *LAYERS["programmes"]}
 LAYERS["certificates"] = {"programmes", *LAYERS["programmes"]}
 DEV_ONLY = {"demo", "bench"}

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "audit",
     "privacy",
     "programmes",
+    "pairing",  # pairs, shadowing, meetings and improvement projects
     "cms",
     "certificates",
     "outbox",  # background work: the transactional outbox and the claim helper

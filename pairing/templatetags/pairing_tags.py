@@ -1,0 +1,27 @@
+"""My learning (a cms page) shows the person's pairs without cms importing pairing: the
+template loads this tag."""
+
+from django import template
+
+from ..models import Pairing
+from ..permissions import supported_pairing_ids
+from ..selectors import with_progress
+
+register = template.Library()
+
+
+@register.simple_tag
+def my_pairs(user):
+    """The person's live pairings with their partner and own confirmed hours (1 query), and
+    whether they support pairs as a facilitator (1 query)."""
+    if not user.is_authenticated:
+        return {"pairs": [], "supports": False}
+    pairs = []
+    for pairing in (
+        with_progress(Pairing.objects.live().of(user))
+        .select_related("clinician", "manager", "cohort__programme", "scheme")
+        .order_by("-proposed_at")
+    ):
+        mine = pairing.clinician_hours if user.pk == pairing.clinician_id else pairing.manager_hours
+        pairs.append({"pairing": pairing, "partner": pairing.partner_of(user), "hours": mine})
+    return {"pairs": pairs, "supports": supported_pairing_ids(user).exists()}
