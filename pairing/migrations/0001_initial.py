@@ -9,241 +9,753 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0009_sponsor_on_profile'),
-        ('programmes', '0006_session_notice_deliveries'),
+        ("people", "0009_sponsor_on_profile"),
+        ("programmes", "0006_session_notice_deliveries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pairing',
+            name="Pairing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('active', 'Active'), ('ended', 'Ended')], default='proposed', max_length=16)),
-                ('source', models.CharField(choices=[('applied_together', 'Applied together'), ('matched', 'Suggested by the matcher'), ('administrator', 'Paired by an administrator')], max_length=20)),
-                ('goals', models.TextField(blank=True, max_length=4000, verbose_name='what we want to learn from each other')),
-                ('meeting_frequency', models.CharField(choices=[('weekly', 'Every week'), ('fortnightly', 'Every two weeks'), ('monthly', 'Every month'), ('six_weekly', 'Every six weeks')], default='monthly', max_length=16, verbose_name='how often we meet')),
-                ('agreement_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('proposed_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, max_length=300)),
-                ('announced_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('application', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programmes.pairapplication')),
-                ('clinician', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pairings_as_clinician', to=settings.AUTH_USER_MODEL)),
-                ('cohort', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pairings', to='programmes.cohort')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('manager', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pairings_as_manager', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("active", "Active"),
+                            ("ended", "Ended"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("applied_together", "Applied together"),
+                            ("matched", "Suggested by the matcher"),
+                            ("administrator", "Paired by an administrator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "goals",
+                    models.TextField(
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="what we want to learn from each other",
+                    ),
+                ),
+                (
+                    "meeting_frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Every week"),
+                            ("fortnightly", "Every two weeks"),
+                            ("monthly", "Every month"),
+                            ("six_weekly", "Every six weeks"),
+                        ],
+                        default="monthly",
+                        max_length=16,
+                        verbose_name="how often we meet",
+                    ),
+                ),
+                ("agreement_updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "proposed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("end_reason", models.CharField(blank=True, max_length=300)),
+                ("announced_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programmes.pairapplication",
+                    ),
+                ),
+                (
+                    "clinician",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pairings_as_clinician",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pairings",
+                        to="programmes.cohort",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pairings_as_manager",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-proposed_at', 'pk'],
+                "ordering": ["-proposed_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ImprovementProject',
+            name="ImprovementProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('problem', models.TextField(blank=True, max_length=4000, verbose_name='the problem')),
-                ('aims', models.TextField(blank=True, max_length=4000)),
-                ('measures', models.TextField(blank=True, help_text='How you will know it made a difference.', max_length=4000)),
-                ('status', models.CharField(choices=[('idea', 'Idea'), ('planning', 'Planning'), ('under_way', 'Under way'), ('presented', 'Presented to the executive team'), ('closed', 'Closed')], default='idea', max_length=16)),
-                ('final_summary', models.TextField(blank=True, help_text='The summary you present to the executive team: what you did and found.', max_length=8000)),
-                ('presented_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pairing', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='project', to='pairing.pairing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "problem",
+                    models.TextField(blank=True, max_length=4000, verbose_name="the problem"),
+                ),
+                ("aims", models.TextField(blank=True, max_length=4000)),
+                (
+                    "measures",
+                    models.TextField(
+                        blank=True,
+                        help_text="How you will know it made a difference.",
+                        max_length=4000,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("planning", "Planning"),
+                            ("under_way", "Under way"),
+                            ("presented", "Presented to the executive team"),
+                            ("closed", "Closed"),
+                        ],
+                        default="idea",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "final_summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="The summary you present to the executive team: what you did and found.",
+                        max_length=8000,
+                    ),
+                ),
+                ("presented_on", models.DateField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pairing",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="project",
+                        to="pairing.pairing",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PairingProfile',
+            name="PairingProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interests', models.JSONField(blank=True, default=list)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pairing_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("interests", models.JSONField(blank=True, default=list)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairing_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PairingScheme',
+            name="PairingScheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('is_open', models.BooleanField(default=True, help_text="Whether the trust's staff can join the scheme from their pairing page.", verbose_name='open to join')),
-                ('target_shadowing_hours', models.DecimalField(decimal_places=1, default=Decimal('12'), help_text='Hours each member is asked to spend shadowing their partner.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('500'))], verbose_name='shadowing hours target')),
-                ('quiet_after_weeks', models.PositiveSmallIntegerField(default=4, help_text='A pair with no meeting or visit for this many weeks is shown as gone quiet.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('trust', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pairing_schemes', to='people.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "is_open",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Whether the trust's staff can join the scheme from their pairing page.",
+                        verbose_name="open to join",
+                    ),
+                ),
+                (
+                    "target_shadowing_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("12"),
+                        help_text="Hours each member is asked to spend shadowing their partner.",
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("500")),
+                        ],
+                        verbose_name="shadowing hours target",
+                    ),
+                ),
+                (
+                    "quiet_after_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        help_text="A pair with no meeting or visit for this many weeks is shown as gone quiet.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(52),
+                        ],
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pairing_schemes",
+                        to="people.trust",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', 'name'],
+                "ordering": ["-starts_on", "name"],
             },
         ),
         migrations.AddField(
-            model_name='pairing',
-            name='scheme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pairings', to='pairing.pairingscheme'),
+            model_name="pairing",
+            name="scheme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="pairings",
+                to="pairing.pairingscheme",
+            ),
         ),
         migrations.CreateModel(
-            name='PairMeeting',
+            name="PairMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('met_on', models.DateField(verbose_name='date of the meeting')),
-                ('notes', models.TextField(blank=True, max_length=4000)),
-                ('actions', models.TextField(blank=True, max_length=4000, verbose_name='agreed actions')),
-                ('logged_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('logged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='pairing.pairing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("met_on", models.DateField(verbose_name="date of the meeting")),
+                ("notes", models.TextField(blank=True, max_length=4000)),
+                (
+                    "actions",
+                    models.TextField(blank=True, max_length=4000, verbose_name="agreed actions"),
+                ),
+                (
+                    "logged_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pairing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="pairing.pairing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-met_on', '-pk'],
+                "ordering": ["-met_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectComment',
+            name="ProjectComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=4000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='pairing.improvementproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(max_length=4000)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="pairing.improvementproject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SchemeFacilitator',
+            name="SchemeFacilitator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scheme_facilitations', to=settings.AUTH_USER_MODEL)),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facilitator_links', to='pairing.pairingscheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "added_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scheme_facilitations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facilitator_links",
+                        to="pairing.pairingscheme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SchemeMember',
+            name="SchemeMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scheme_memberships', to=settings.AUTH_USER_MODEL)),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='pairing.pairingscheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "joined_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scheme_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="pairing.pairingscheme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['joined_at', 'pk'],
+                "ordering": ["joined_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ShadowingVisit',
+            name="ShadowingVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='date of the visit')),
-                ('hours', models.DecimalField(decimal_places=1, help_text='In hours, to the nearest half hour: 2.5 for two and a half hours.', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('24'))])),
-                ('setting', models.CharField(choices=[('ward_round', 'Ward round'), ('clinic', 'Clinic'), ('theatre', 'Theatre list'), ('budget_meeting', 'Budget meeting'), ('business_planning', 'Business-planning meeting'), ('recruitment_panel', 'Recruitment panel'), ('board_meeting', 'Board meeting'), ('other', 'Other')], max_length=20)),
-                ('setting_other', models.CharField(blank=True, max_length=200, verbose_name='setting, if other')),
-                ('reflection', models.TextField(blank=True, max_length=4000, verbose_name='what was learned')),
-                ('status', models.CharField(choices=[('logged', 'Waiting for your partner to confirm'), ('confirmed', 'Confirmed'), ('queried', 'Queried by your partner')], default='logged', max_length=12)),
-                ('query_reason', models.CharField(blank=True, max_length=300)),
-                ('logged_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('logged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='pairing.pairing')),
-                ('shadower', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="date of the visit")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        help_text="In hours, to the nearest half hour: 2.5 for two and a half hours.",
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.5")),
+                            django.core.validators.MaxValueValidator(Decimal("24")),
+                        ],
+                    ),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        choices=[
+                            ("ward_round", "Ward round"),
+                            ("clinic", "Clinic"),
+                            ("theatre", "Theatre list"),
+                            ("budget_meeting", "Budget meeting"),
+                            ("business_planning", "Business-planning meeting"),
+                            ("recruitment_panel", "Recruitment panel"),
+                            ("board_meeting", "Board meeting"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "setting_other",
+                    models.CharField(blank=True, max_length=200, verbose_name="setting, if other"),
+                ),
+                (
+                    "reflection",
+                    models.TextField(blank=True, max_length=4000, verbose_name="what was learned"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("logged", "Waiting for your partner to confirm"),
+                            ("confirmed", "Confirmed"),
+                            ("queried", "Queried by your partner"),
+                        ],
+                        default="logged",
+                        max_length=12,
+                    ),
+                ),
+                ("query_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "logged_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pairing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="pairing.pairing",
+                    ),
+                ),
+                (
+                    "shadower",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visited_on', '-pk'],
+                "ordering": ["-visited_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DoNotPair',
+            name="DoNotPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'do-not-pair rule',
-                'constraints': [models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='pairing_do_not_pair_ordered'), models.UniqueConstraint(fields=('person_a', 'person_b'), name='pairing_one_do_not_pair_rule', violation_error_message='These two are already kept apart.')],
+                "verbose_name": "do-not-pair rule",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))),
+                        name="pairing_do_not_pair_ordered",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("person_a", "person_b"),
+                        name="pairing_one_do_not_pair_rule",
+                        violation_error_message="These two are already kept apart.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='improvementproject',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['idea', 'planning', 'under_way', 'presented', 'closed'])), name='pairing_project_status_known'),
+            model_name="improvementproject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["idea", "planning", "under_way", "presented", "closed"])
+                ),
+                name="pairing_project_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='improvementproject',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'presented'), _negated=True), ('presented_on__isnull', False), _connector='OR'), name='pairing_presented_project_has_a_date', violation_error_message='Say when the project was presented.'),
+            model_name="improvementproject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "presented"), _negated=True),
+                    ("presented_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="pairing_presented_project_has_a_date",
+                violation_error_message="Say when the project was presented.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairingscheme',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='pairing_scheme_ends_after_it_starts', violation_error_message='The scheme cannot end before it starts.'),
+            model_name="pairingscheme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="pairing_scheme_ends_after_it_starts",
+                violation_error_message="The scheme cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cohort__isnull', False), ('scheme__isnull', True)), models.Q(('cohort__isnull', True), ('scheme__isnull', False)), _connector='OR'), name='pairing_in_a_cohort_or_a_scheme'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("cohort__isnull", False), ("scheme__isnull", True)),
+                    models.Q(("cohort__isnull", True), ("scheme__isnull", False)),
+                    _connector="OR",
+                ),
+                name="pairing_in_a_cohort_or_a_scheme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('clinician__isnull', True), ('manager__isnull', True), models.Q(('clinician', models.F('manager')), _negated=True), _connector='OR'), name='pairing_two_different_people', violation_error_message='A person cannot be paired with themselves.'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("clinician__isnull", True),
+                    ("manager__isnull", True),
+                    models.Q(("clinician", models.F("manager")), _negated=True),
+                    _connector="OR",
+                ),
+                name="pairing_two_different_people",
+                violation_error_message="A person cannot be paired with themselves.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'active', 'ended'])), name='pairing_status_known'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["proposed", "active", "ended"])),
+                name="pairing_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('proposed', 'active'))), fields=('cohort', 'clinician'), name='pairing_one_live_cohort_pairing_per_clinician', violation_error_message='This clinician is already in a pairing here.'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("proposed", "active"))),
+                fields=("cohort", "clinician"),
+                name="pairing_one_live_cohort_pairing_per_clinician",
+                violation_error_message="This clinician is already in a pairing here.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('proposed', 'active'))), fields=('cohort', 'manager'), name='pairing_one_live_cohort_pairing_per_manager', violation_error_message='This manager is already in a pairing here.'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("proposed", "active"))),
+                fields=("cohort", "manager"),
+                name="pairing_one_live_cohort_pairing_per_manager",
+                violation_error_message="This manager is already in a pairing here.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('proposed', 'active'))), fields=('scheme', 'clinician'), name='pairing_one_live_scheme_pairing_per_clinician', violation_error_message='This clinician is already in a pairing here.'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("proposed", "active"))),
+                fields=("scheme", "clinician"),
+                name="pairing_one_live_scheme_pairing_per_clinician",
+                violation_error_message="This clinician is already in a pairing here.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('proposed', 'active'))), fields=('scheme', 'manager'), name='pairing_one_live_scheme_pairing_per_manager', violation_error_message='This manager is already in a pairing here.'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("proposed", "active"))),
+                fields=("scheme", "manager"),
+                name="pairing_one_live_scheme_pairing_per_manager",
+                violation_error_message="This manager is already in a pairing here.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schemefacilitator',
-            constraint=models.UniqueConstraint(fields=('scheme', 'person'), name='pairing_one_facilitator_link_per_scheme'),
+            model_name="schemefacilitator",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "person"), name="pairing_one_facilitator_link_per_scheme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schememember',
-            constraint=models.UniqueConstraint(fields=('scheme', 'person'), name='pairing_one_membership_per_scheme', violation_error_message='This person is already in the scheme.'),
+            model_name="schememember",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "person"),
+                name="pairing_one_membership_per_scheme",
+                violation_error_message="This person is already in the scheme.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='shadowingvisit',
-            index=models.Index(fields=['pairing', 'status'], name='pairing_sha_pairing_4f6e80_idx'),
+            model_name="shadowingvisit",
+            index=models.Index(fields=["pairing", "status"], name="pairing_sha_pairing_4f6e80_idx"),
         ),
         migrations.AddConstraint(
-            model_name='shadowingvisit',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0), ('hours__lte', Decimal('24'))), name='pairing_visit_hours_within_a_day', violation_error_message='A visit lasts more than 0 and at most 24 hours.'),
+            model_name="shadowingvisit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0), ("hours__lte", Decimal("24"))),
+                name="pairing_visit_hours_within_a_day",
+                violation_error_message="A visit lasts more than 0 and at most 24 hours.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shadowingvisit',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['logged', 'confirmed', 'queried'])), name='pairing_visit_status_known'),
+            model_name="shadowingvisit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["logged", "confirmed", "queried"])),
+                name="pairing_visit_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shadowingvisit',
-            constraint=models.CheckConstraint(condition=models.Q(('confirmed_by__isnull', True), ('logged_by__isnull', True), models.Q(('confirmed_by', models.F('logged_by')), _negated=True), _connector='OR'), name='pairing_visit_confirmed_by_the_other_member', violation_error_message='Your partner confirms a visit you logged.'),
+            model_name="shadowingvisit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("confirmed_by__isnull", True),
+                    ("logged_by__isnull", True),
+                    models.Q(("confirmed_by", models.F("logged_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="pairing_visit_confirmed_by_the_other_member",
+                violation_error_message="Your partner confirms a visit you logged.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shadowingvisit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'confirmed'), _negated=True), ('confirmed_at__isnull', False), _connector='OR'), name='pairing_confirmed_visit_has_a_time'),
+            model_name="shadowingvisit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "confirmed"), _negated=True),
+                    ("confirmed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="pairing_confirmed_visit_has_a_time",
+            ),
         ),
     ]
