@@ -215,6 +215,18 @@ def _page(request, pairing: Pairing, *, status: int = 200, **forms):
         "query_form": forms.get("query_form", QueryForm()),
         "query_visit_id": forms.get("query_visit_id"),
     }
+    context["all_forms"] = [
+        context[name]
+        for name in (
+            "agreement_form",
+            "visit_form",
+            "meeting_form",
+            "project_form",
+            "comment_form",
+            "query_form",
+        )
+    ]
+    context["has_errors"] = any(form.errors for form in context["all_forms"])
     return _private(render(request, "pairing/pair.html", context, status=status))
 
 
