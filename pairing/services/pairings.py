@@ -404,10 +404,15 @@ def scheme_save(
     return scheme
 
 
-def scheme_join(*, scheme: PairingScheme, person: User) -> SchemeMember:
+def scheme_join(*, scheme: PairingScheme, person: User, by: User | None = None) -> SchemeMember:
+    """``person`` joins the scheme (``by``: an administrator adding them, even to a scheme
+    closed to joining)."""
     if person.trust_id != scheme.trust_id:
         raise PairingRefused("This scheme is for the staff of another trust.")
-    if not scheme.is_open:
+    adding = by is not None and by.pk != person.pk
+    if adding and not schemes_administered_by(by).filter(pk=scheme.pk).exists():
+        raise PairingRefused("Only the trust's programme administrators add people to it.")
+    if not scheme.is_open and not adding:
         raise PairingRefused("This scheme is not taking new members.")
     if not person.professional_group:
         raise PairingRefused(
