@@ -174,9 +174,15 @@ def test_a_scheme_is_added_members_join_and_are_paired(admin_client, trust_a, ad
     facilitator = UserFactory(trust=trust_a, roles=[AccessRole.FACILITATOR])
     response = admin_client.post(
         reverse("pairing_admin:scheme_add"),
-        {"name": "Paired learning 2027", "starts_on": "2027-01-04", "is_open": "on",
-         "target_shadowing_hours": "12", "quiet_after_weeks": "4", "facilitators": [facilitator.pk]},
-    )  # fmt: skip
+        {
+            "name": "Paired learning 2027",
+            "starts_on": "2027-01-04",
+            "is_open": "on",
+            "target_shadowing_hours": "12",
+            "quiet_after_weeks": "4",
+            "facilitators": [facilitator.pk],
+        },
+    )
     assert response.status_code == 302
     scheme = PairingScheme.objects.get()
     assert scheme.trust == trust_a and list(

@@ -57,7 +57,7 @@ def test_bad_visits_are_refused_and_nothing_is_saved(overrides, message):
 def test_a_day_has_24_hours_across_visits():
     pairing = PairingFactory()
     log(pairing, hours="20")
-    with pytest.raises(services.PairingRefused, match="24.5 hours of shadowing"):
+    with pytest.raises(services.PairingRefused, match=r"24\.5 hours of shadowing"):
         log(pairing, hours="4.5")
     assert ShadowingVisit.objects.count() == 1
 
