@@ -10,6 +10,7 @@ from django.db import transaction
 
 from .content import seed_content
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
+from .pairing import seed_pairing
 from .people import seed_people
 from .programmes import seed_programmes
 from .role_history import seed_role_history
@@ -30,6 +31,9 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_programmes,
     # Their sessions, the past cohorts' registers, the demo facilitator (demo.sessions).
     seed_sessions,
+    # Pairs: the past cohorts' with their story, the first trust's scheme with the demo
+    # participant's pair, the pair who applied together (demo.pairing).
+    seed_pairing,
 ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from demo import logins, run, trusts
 from demo.people import generated_people
+from pairing.models import Pairing, ShadowingVisit
 from people.access import REGION_SCOPED_ROLES, STAFF_ROLES, TRUST_SCOPED_ROLES, AccessRole
 from people.models import (
     CLINICAL_GROUPS,
@@ -41,6 +42,8 @@ def row_counts():
         "cohorts": Cohort.objects.count(),
         "enrolments": Enrolment.objects.count(),
         "enrolment events": EnrolmentEvent.objects.count(),
+        "pairings": Pairing.objects.count(),
+        "visits": ShadowingVisit.objects.count(),
     }
 
 
@@ -173,6 +176,36 @@ def test_seeds_timetables_registers_and_a_session_open_for_check_in(seeded):
         assert expected == 6
         assert (attended >= 5) == (enrolment.status == "completed"), enrolment
     assert Attendance.objects.filter(changes__isnull=False).exists()
+
+
+def test_seeds_pairs_with_their_visits_meetings_projects_and_a_scheme(seeded):
+    from pairing.models import ImprovementProject, PairingScheme
+    from pairing.selectors import is_quiet, with_progress
+
+    participant = User.objects.get(email=LOGIN_EMAILS[AccessRole.PARTICIPANT])
+    facilitator = LOGIN_EMAILS[AccessRole.FACILITATOR]
+    scheme = PairingScheme.objects.get(trust=participant.trust)
+    assert scheme.facilitator_links.filter(person__email=facilitator).exists()
+    mine = Pairing.objects.live().of(participant).get()
+    assert mine.scheme == scheme and mine.status == "active"
+    # One visit confirmed, one waiting for the participant to confirm (logged by the partner).
+    statuses = sorted(mine.visits.values_list("status", "logged_by_id"))
+    assert statuses == [("confirmed", participant.pk), ("logged", mine.manager_id)]
+    assert mine.meetings.count() == 2 and mine.project.status == "under_way"
+    scheme_pairs = with_progress(Pairing.objects.filter(scheme=scheme)).select_related("scheme")
+    assert [is_quiet(p) for p in scheme_pairs].count(True) == 1
+    # Past cohorts' pairs ended with their cohorts, their projects presented or closed.
+    past = Pairing.objects.filter(cohort__isnull=False, status="ended")
+    assert past.count() >= 6
+    assert set(
+        ImprovementProject.objects.filter(pairing__in=past).values_list("status", flat=True)
+    ) == {
+        "presented",
+        "closed",
+    }
+    assert ShadowingVisit.objects.filter(pairing__in=past, status="confirmed").count() >= 36
+    # The pair who applied together wait for the administrator.
+    assert Pairing.objects.filter(status="proposed", source="applied_together").count() == 1
 
 
 def test_running_twice_changes_nothing(seeded):

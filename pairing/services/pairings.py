@@ -196,9 +196,12 @@ def pairing_create(
     return pairing
 
 
-def pairings_create_many(*, group, pairs: Iterable[tuple[User, User]], by: User | None) -> list:
+def pairings_create_many(
+    *, group, pairs: Iterable[tuple[User, User]], by: User | None, notify: bool = True
+) -> list:
     """Confirm several pairs at once (the matcher's suggestions as adjusted): all are made, or
-    none is and the first refusal says why."""
+    none is and the first refusal says why. Both people of each pair are emailed (``notify``
+    False: the demo's history, which nobody needs telling about)."""
     _require_admin(by, group)
     made = []
     with transaction.atomic():
@@ -221,7 +224,8 @@ def pairings_create_many(*, group, pairs: Iterable[tuple[User, User]], by: User 
                     **_group_kwargs(group),
                 )
             )
-            _announce(pairing)
+            if notify:
+                _announce(pairing)
             made.append(pairing)
     return made
 
