@@ -326,7 +326,7 @@ def _reason(side: str, allowed: np.ndarray, matched_other: np.ndarray, sides: _S
         if sides.free(other) == 1:
             return f"The only available {other} is on this {side}'s do-not-pair list"
         return f"Every available {other} is on this {side}'s do-not-pair list"
-    if sides.free(side) > sides.free(other):
+    if matched_other.all() and sides.free(side) > sides.free(other):
         surplus = sides.free(side) - sides.free(other)
         return (
             f"More {side}s than {other}s: {_count(sides.clinicians, CLINICIAN)} and "
