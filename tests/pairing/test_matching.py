@@ -131,6 +131,26 @@ def test_more_pairs_beat_better_pairs():
     assert result.unmatched == ()
 
 
+def test_three_pairs_scoring_nothing_beat_two_scoring_the_most():
+    # 1-10 and 2-11 score 5 each, but leave 3 (who may only have 10) and 12 out. The only way
+    # to pair all three, 1-11, 2-12 and 3-10, scores 0: the number of pairs must still win.
+    result = suggest_pairs(
+        [
+            clinician(1, "Surgery", "a", "b", "c"),
+            clinician(2, "Theatres", "d", "e", "f"),
+            clinician(3, "Medicine"),
+        ],
+        [
+            manager(10, "Medicine", "a", "b", "c"),
+            manager(11, "Surgery", "d", "e", "f"),
+            manager(12, "Theatres"),
+        ],
+        forbidden=[(1, 12), (2, 10), (3, 11), (3, 12)],
+    )
+    assert pair_ids(result) == [(1, 11), (2, 12), (3, 10)]
+    assert [p.score for p in result.pairs] == [0.0, 0.0, 0.0]
+
+
 def test_existing_pairs_are_kept_and_their_people_not_matched_again():
     result = suggest_pairs(
         [clinician(1, "Surgery"), clinician(2, "Surgery")],
