@@ -122,8 +122,10 @@ def suggest_pairs(
     free_c = [c for c in clinicians if c.id not in kept_clinicians]
     free_m = [m for m in managers if m.id not in kept_managers]
 
+    interests_c = [_interests(c) for c in free_c]
+    interests_m = [_interests(m) for m in free_m]
     allowed = _allowed(free_c, free_m, forbidden)
-    preference, different = _preferences(free_c, free_m)
+    preference, different = _preferences(free_c, free_m, interests_c, interests_m)
     rows, cols = _assign(_weights(preference, allowed))
     # Forbidden cells are only where the rectangular assignment had nowhere better to go.
     use = allowed[rows, cols]
@@ -135,7 +137,7 @@ def suggest_pairs(
             manager_id=free_m[j].id,
             score=float(preference[i, j]),
             different_directorate=bool(different[i, j]),
-            shared_interests=tuple(sorted(_interests(free_c[i]) & _interests(free_m[j]))),
+            shared_interests=tuple(sorted(interests_c[i] & interests_m[j])),
         )
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
     )
@@ -202,23 +204,31 @@ def _interests(person: Candidate) -> set[str]:
 
 
 def _allowed(free_c, free_m, forbidden) -> np.ndarray:
-    """Boolean clinicians x managers: True where the pair is not forbidden (either way round)."""
+    """Boolean clinicians x managers: True where the pair is not forbidden (either way round).
+
+    Forbidden pairs naming anyone not free to pair are ignored."""
     allowed = np.ones((len(free_c), len(free_m)), dtype=bool)
-    row = {c.id: i for i, c in enumerate(free_c)}
-    col = {m.id: j for j, m in enumerate(free_m)}
-    cells = [
-        (row[a], col[b]) if a in row else (row[b], col[a])
-        for a, b in forbidden
-        if (a in row and b in col) or (b in row and a in col)
-    ]
-    if cells:
-        i, j = np.array(cells).T
-        allowed[i, j] = False
+    given = np.array([(a, b) for a, b in forbidden], dtype=np.int64).reshape(-1, 2)
+    c_ids = np.array([c.id for c in free_c], dtype=np.int64)  # ascending: free_c is sorted
+    m_ids = np.array([m.id for m in free_m], dtype=np.int64)
+    for c, m in ((given[:, 0], given[:, 1]), (given[:, 1], given[:, 0])):
+        i, c_found = _positions(c_ids, c)
+        j, m_found = _positions(m_ids, m)
+        found = c_found & m_found
+        allowed[i[found], j[found]] = False
     return allowed
 
 
-def _preferences(free_c, free_m) -> tuple[np.ndarray, np.ndarray]:
-    """(preference, different_directorate), both clinicians x managers."""
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(where each of ``wanted`` is in the ascending ``ids``, whether it is there at all)."""
+    at = np.minimum(np.searchsorted(ids, wanted), max(len(ids) - 1, 0))
+    found = ids[at] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
+    return at, found
+
+
+def _preferences(free_c, free_m, interests_c, interests_m) -> tuple[np.ndarray, np.ndarray]:
+    """(preference, different_directorate), both clinicians x managers. The preferences are
+    small integers, held as float32 (exact up to 2**24)."""
     names = sorted({normalise(p.directorate) for p in (*free_c, *free_m)} - {""})
     code = {name: k for k, name in enumerate(names)}
     code[""] = -1  # not stated
@@ -226,18 +236,14 @@ def _preferences(free_c, free_m) -> tuple[np.ndarray, np.ndarray]:
     dm = np.array([code[normalise(m.directorate)] for m in free_m], dtype=np.int32)
     different = (dc[:, None] != dm[None, :]) & (dc[:, None] >= 0) & (dm[None, :] >= 0)
 
-    interests_c = [_interests(c) for c in free_c]
-    interests_m = [_interests(m) for m in free_m]
+    # Only a clinician's interests can be shared: a manager's others are left out.
     vocabulary = {word: k for k, word in enumerate(sorted(set().union(*interests_c)))}
-    shared = np.zeros(different.shape, dtype=np.int64)
-    if vocabulary and interests_m:
-        # float32 so the product goes through BLAS; the counts (at most the vocabulary's size)
-        # are small integers, exact in float32.
-        c = _incidence(interests_c, vocabulary)
-        m = _incidence(interests_m, vocabulary)
-        shared = np.rint(c @ m.T).astype(np.int64)
-    capped = np.minimum(shared, MAX_SHARED_INTERESTS)
-    preference = DIFFERENT_DIRECTORATE * different.astype(np.int64) + SHARED_INTEREST * capped
+    # float32 so the product goes through BLAS; each count of shared interests is a sum of
+    # 1.0s no longer than the vocabulary, exact in float32.
+    shared = _incidence(interests_c, vocabulary) @ _incidence(interests_m, vocabulary).T
+    preference = np.minimum(shared, MAX_SHARED_INTERESTS)
+    preference *= SHARED_INTEREST
+    preference[different] += DIFFERENT_DIRECTORATE
     return preference, different
 
 
@@ -275,7 +281,9 @@ def _weights(preference: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     2 * 10**7 for 2,000 a side), so the float64 sums inside linear_sum_assignment are exact.
     """
     big = MAX_PREFERENCE * min(preference.shape) + 1
-    return np.where(allowed, big + preference, 0)
+    weights = np.add(preference, big, dtype=np.float64)
+    weights *= allowed
+    return weights
 
 
 def _assign(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -326,7 +334,7 @@ def _reason(side: str, allowed: np.ndarray, matched_other: np.ndarray, sides: _S
         if sides.free(other) == 1:
             return f"The only available {other} is on this {side}'s do-not-pair list"
         return f"Every available {other} is on this {side}'s do-not-pair list"
-    if sides.free(side) > sides.free(other):
+    if matched_other.all() and sides.free(side) > sides.free(other):
         surplus = sides.free(side) - sides.free(other)
         return (
             f"More {side}s than {other}s: {_count(sides.clinicians, CLINICIAN)} and "
