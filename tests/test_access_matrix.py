@@ -36,6 +36,14 @@ from wagtail.models import (
 
 from accounts.models import Invitation, UserSession
 from cms.models import ModuleProgress, ModuleReflection, Topic
+from pairing.models import (
+    ImprovementProject,
+    Pairing,
+    PairingScheme,
+    PairMeeting,
+    SchemeMember,
+    ShadowingVisit,
+)
 from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
@@ -89,6 +97,9 @@ MARKERS = (
     "sentinel.partner@southvale.nhs.uk",
     "A sentinel note to a colleague",
     "Sentinel attendance note",
+    "Sentinel shadowing reflection",
+    "Sentinel pair meeting notes",
+    "Sentinel improvement project",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -155,6 +166,9 @@ KWARG_MODELS = {
     "enrolment_id": Enrolment,
     "application_id": PairApplication,
     "session_id": Session,
+    "pairing_id": Pairing,
+    "visit_id": ShadowingVisit,
+    "scheme_id": PairingScheme,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -341,6 +355,30 @@ def world(db, trust_a, trust_b, superuser):
     records[PageViewRestriction] = [
         PageViewRestriction.objects.create(page=module, restriction_type="login").pk
     ]
+    # The sentinel's pair in that cohort: a visit with what they learned, a meeting, a
+    # project; and a trust-wide scheme of trust B that the sentinel is in.
+    partner_b = UserFactory(trust=trust_b, email="partner.b@southvale.nhs.uk")
+    records[Enrolment].append(EnrolmentFactory(person=partner_b, cohort=cohort_b).pk)
+    pairing_b = Pairing.objects.create(
+        cohort=cohort_b, clinician=sentinel, manager=partner_b, status="active", source="matched",
+        goals="Sentinel goals for the cohort", started_on=now.date(),
+    )  # fmt: skip
+    records[Pairing] = [pairing_b.pk]
+    records[ShadowingVisit] = [
+        ShadowingVisit.objects.create(
+            pairing=pairing_b, shadower=partner_b, logged_by=partner_b, visited_on=now.date(),
+            hours=3, setting="clinic", reflection="Sentinel shadowing reflection",
+        ).pk
+    ]  # fmt: skip
+    PairMeeting.objects.create(
+        pairing=pairing_b, met_on=now.date(), notes="Sentinel pair meeting notes"
+    )
+    ImprovementProject.objects.create(pairing=pairing_b, title="Sentinel improvement project")
+    scheme_b = PairingScheme.objects.create(
+        trust=trust_b, name="Southvale sentinel scheme", starts_on=now.date()
+    )
+    SchemeMember.objects.create(scheme=scheme_b, person=sentinel)
+    records[PairingScheme] = [scheme_b.pk]
     image_model, document_model = get_image_model(), get_document_model()
     records[image_model] = [_image(image_model).pk]
     records[document_model] = [_document(document_model).pk]
@@ -444,6 +482,18 @@ def protected_querysets(trust_b, acting) -> dict:
         "trust B cohorts' facilitators": CohortFacilitator.objects.filter(
             cohort__host_trust=trust_b
         ).values_list(),
+        "trust B pairings": Pairing.objects.filter(cohort__host_trust=trust_b).values_list(),
+        "trust B visits": ShadowingVisit.objects.filter(
+            pairing__cohort__host_trust=trust_b
+        ).values_list(),
+        "trust B pair meetings": PairMeeting.objects.filter(
+            pairing__cohort__host_trust=trust_b
+        ).values_list(),
+        "trust B projects": ImprovementProject.objects.filter(
+            pairing__cohort__host_trust=trust_b
+        ).values_list(),
+        "trust B schemes": PairingScheme.objects.filter(trust=trust_b).values_list(),
+        "trust B scheme members": SchemeMember.objects.filter(scheme__trust=trust_b).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
             "pk", "type", "data"
@@ -633,5 +683,18 @@ def test_every_id_parameter_points_at_a_real_record(world):
     for enrolment in Enrolment.objects.filter(cohort=cohort_b):
         for action in ("approve", "promote", "withdraw", "history"):
             assert f"/admin/cohorts/enrolments/{enrolment.pk}/{action}/" in paths
+    # The pair pages and the pairing admin, at trust B's pairing, visit and scheme.
+    pairing_b = Pairing.objects.get(cohort=cohort_b)
+    visit_b = ShadowingVisit.objects.get(pairing=pairing_b)
+    scheme_b = PairingScheme.objects.get(trust=world["trust_b"])
+    for path in (
+        f"/learn/pairing/{pairing_b.pk}/",
+        f"/learn/pairing/{pairing_b.pk}/visits/",
+        f"/learn/pairing/visits/{visit_b.pk}/confirm/",
+        f"/learn/pairing/schemes/{scheme_b.pk}/join/",
+        f"/admin/pairing/cohorts/{cohort_b.pk}/suggest/",
+        f"/admin/pairing/schemes/{scheme_b.pk}/edit/",
+    ):
+        assert path in paths, path
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
