@@ -4,8 +4,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["people", "accounts", "core", "programmes", "cms", "certificates", "audit", "privacy"]
-FEATURE_APPS = {"programmes", "cms", "certificates", "audit", "privacy", "core"}
+APPS = [
+    "people",
+    "accounts",
+    "core",
+    "programmes",
+    "cms",
+    "certificates",
+    "audit",
+    "privacy",
+    "coffee",
+]
+FEATURE_APPS = {"programmes", "cms", "certificates", "audit", "privacy", "core", "coffee"}
 
 
 def python_files(app):
@@ -50,6 +60,8 @@ LAYERS = {
 }
 LAYERS["cms"] = {"programmes", *LAYERS["programmes"]}
 LAYERS["certificates"] = {"programmes", *LAYERS["programmes"]}
+# Tandem coffee stands beside programmes, not on it: it reads people and trusts only.
+LAYERS["coffee"] = {"people", "accounts", "audit", "privacy", "outbox", "core"}
 DEV_ONLY = {"demo", "bench"}
 # config's own modules (settings, celery, wsgi, asgi) name apps only as strings; config.urls
 # is exempt: it is the one place that imports every app's views.
