@@ -33,12 +33,14 @@ def _private(response):
 @login_required
 @require_GET
 def home(request):
-    """Queries: the session's user, their opt-in, the trust's scheme, its active spaces, and
-    my_rounds' three (memberships, partners, carry-overs)."""
+    """Queries: the trust's scheme (with the trust), my_rounds' three (memberships, their
+    members, carry-overs), the opt-in and the active spaces."""
     person = request.user
     context = {"person": person, "has_trust": person.trust_id is not None}
     if person.trust_id is not None:
-        scheme = CoffeeScheme.objects.filter(trust_id=person.trust_id).first()
+        scheme = (
+            CoffeeScheme.objects.select_related("trust").filter(trust_id=person.trust_id).first()
+        )
         rounds = selectors.my_rounds(person)
         current = rounds[0] if rounds and scheme and _is_current(rounds[0], scheme) else None
         context.update(
@@ -51,6 +53,7 @@ def home(request):
             current=current,
             past=[row for row in rounds if row is not current],
             has_group=bool(person.professional_group),
+            trust=scheme.trust if scheme else person.trust,
         )
     return _private(render(request, "coffee/home.html", context))
 
