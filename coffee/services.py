@@ -113,6 +113,7 @@ def coffee_round_create(
     period_start: datetime.date,
     today: datetime.date | None = None,
     now: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> CoffeeRound:
     """Make the trust's round for ``period_start``, once.
 
@@ -123,7 +124,8 @@ def coffee_round_create(
     members and carry-overs (bulk inserts), and one outbox row for the email fan-out
     (coffee.tasks.send_coffee_round_emails). Queries: the lock, the refusal's check, the
     five reads of selectors.round_inputs, then one insert per table (batched) and the
-    outbox row — the same number for 10 people or 5,000.
+    outbox row — the same number for 10 people or 5,000. ``notify=False`` (the demo's past
+    rounds) queues no email.
     """
     from .tasks import send_coffee_round_emails  # the tasks module imports this one
 
@@ -168,7 +170,7 @@ def coffee_round_create(
             CoffeeCarryOver(round=round_, person_id=person, reason=reason)
             for person, reason in matching.carried_over.items()
         )
-        if matching.groups or matching.carried_over:
+        if notify and (matching.groups or matching.carried_over):
             send_coffee_round_emails.delay(round_.pk)  # through the outbox, once this commits
     return round_
 

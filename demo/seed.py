@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from .coffee import seed_coffee
 from .content import seed_content
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
 from .people import seed_people
@@ -30,6 +31,8 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_programmes,
     # Their sessions, the past cohorts' registers, the demo facilitator (demo.sessions).
     seed_sessions,
+    # Tandem coffee: schemes, shared spaces, opt-ins and four monthly rounds (demo.coffee).
+    seed_coffee,
 ]
 
 

@@ -36,6 +36,14 @@ from wagtail.models import (
 
 from accounts.models import Invitation, UserSession
 from cms.models import ModuleProgress, ModuleReflection, Topic
+from coffee.models import (
+    CoffeeMatch,
+    CoffeeMatchMember,
+    CoffeeOptIn,
+    CoffeeRound,
+    CoffeeScheme,
+    SharedSpace,
+)
 from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
@@ -89,6 +97,7 @@ MARKERS = (
     "sentinel.partner@southvale.nhs.uk",
     "A sentinel note to a colleague",
     "Sentinel attendance note",
+    "Southvale sentinel kitchen",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -155,6 +164,10 @@ KWARG_MODELS = {
     "enrolment_id": Enrolment,
     "application_id": PairApplication,
     "session_id": Session,
+    # Tandem coffee (coffee/): trust B's scheme page, its shared space, the sentinel's match.
+    "trust_id": Trust,
+    "space_id": SharedSpace,
+    "match_id": CoffeeMatch,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -338,6 +351,19 @@ def world(db, trust_a, trust_b, superuser):
             inviter_answers={"goals": "Sentinel goals for the cohort"},
         ).pk
     ]
+    # Trust B's Tandem coffee: its scheme, a shared space, a round with the sentinel's match.
+    CoffeeScheme.objects.create(trust=trust_b, frequency="quarterly")
+    CoffeeOptIn.objects.create(person=sentinel, opted_in=True, changed_at=now)
+    space_b = SharedSpace.objects.create(trust=trust_b, name="Southvale sentinel kitchen")
+    round_b = CoffeeRound.objects.create(
+        trust=trust_b, period_start=timezone.localdate().replace(day=1), frequency="monthly",
+        ran_at=now, pairs_count=1, people_count=2,
+    )  # fmt: skip
+    match_b = CoffeeMatch.objects.create(round=round_b, space=space_b)
+    for person in (sentinel, other_admin):
+        CoffeeMatchMember.objects.create(match=match_b, round=round_b, person=person)
+    records[SharedSpace] = [space_b.pk]
+    records[CoffeeMatch] = [match_b.pk]
     records[PageViewRestriction] = [
         PageViewRestriction.objects.create(page=module, restriction_type="login").pk
     ]
@@ -444,6 +470,15 @@ def protected_querysets(trust_b, acting) -> dict:
         "trust B cohorts' facilitators": CohortFacilitator.objects.filter(
             cohort__host_trust=trust_b
         ).values_list(),
+        # Trust B's Tandem coffee: its settings, spaces, rounds, matches and who said "we met".
+        "trust B coffee scheme": CoffeeScheme.objects.filter(trust=trust_b).values_list(),
+        "trust B shared spaces": SharedSpace.objects.filter(trust=trust_b).values_list(),
+        "trust B coffee rounds": CoffeeRound.objects.filter(trust=trust_b).values_list(),
+        "trust B coffee matches": CoffeeMatch.objects.filter(round__trust=trust_b).values_list(),
+        "trust B coffee members": CoffeeMatchMember.objects.filter(
+            round__trust=trust_b
+        ).values_list(),
+        "trust B coffee choices": CoffeeOptIn.objects.filter(person__in=b_people).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
             "pk", "type", "data"
@@ -633,5 +668,10 @@ def test_every_id_parameter_points_at_a_real_record(world):
     for enrolment in Enrolment.objects.filter(cohort=cohort_b):
         for action in ("approve", "promote", "withdraw", "history"):
             assert f"/admin/cohorts/enrolments/{enrolment.pk}/{action}/" in paths
+    # Tandem coffee: trust B's scheme page and space, and the sentinel's "we met".
+    space_b, match_b = SharedSpace.objects.get(), CoffeeMatch.objects.get()
+    assert f"/admin/coffee/trusts/{world['trust_b'].pk}/" in paths
+    assert f"/admin/coffee/spaces/{space_b.pk}/deactivate/" in paths
+    assert f"/learn/coffee/matches/{match_b.pk}/met/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
