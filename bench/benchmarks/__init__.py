@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (registers their benchmarks)
     attendance,
     cache,
     checkin,
+    coffee,
     cms_pages,
     programmes,
     registers,
