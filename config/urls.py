@@ -35,6 +35,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # Content: site search, and "My learning" with the learner's own progress forms.
     path("search/", cms_views.search, name="search"),
+    # Tandem coffee (coffee/), before the other /learn/ pages.
+    path("learn/coffee/", include("coffee.urls")),
     path("learn/", include("cms.urls")),
     path("learn/", include("programmes.urls")),  # enrolling and withdrawing
     path("learn/", include("pairing.urls")),  # pairs, shadowing, meetings, projects

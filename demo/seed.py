@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from .coffee import seed_coffee
 from .content import seed_content
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
 from .pairing import seed_pairing
@@ -34,6 +35,8 @@ STEPS: list[Callable[[SeedRun], None]] = [
     # Pairs: the past cohorts' with their story, the first trust's scheme with the demo
     # participant's pair, the pair who applied together (demo.pairing).
     seed_pairing,
+    # Tandem coffee: schemes, shared spaces, opt-ins and four monthly rounds (demo.coffee).
+    seed_coffee,
 ]
 
 

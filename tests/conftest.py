@@ -83,6 +83,7 @@ RACE_MODULES = {
     "test_enrolment_over_http.py",
     "test_reminder_concurrency.py",
     "test_checkin_concurrency.py",
+    "test_round_concurrency.py",
 }
 
 

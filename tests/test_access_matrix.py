@@ -36,6 +36,14 @@ from wagtail.models import (
 
 from accounts.models import Invitation, UserSession
 from cms.models import ModuleProgress, ModuleReflection, Topic
+from coffee.models import (
+    CoffeeMatch,
+    CoffeeMatchMember,
+    CoffeeOptIn,
+    CoffeeRound,
+    CoffeeScheme,
+    SharedSpace,
+)
 from pairing.models import (
     ImprovementProject,
     Pairing,
@@ -100,6 +108,7 @@ MARKERS = (
     "Sentinel shadowing reflection",
     "Sentinel pair meeting notes",
     "Sentinel improvement project",
+    "Southvale sentinel kitchen",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -169,6 +178,10 @@ KWARG_MODELS = {
     "pairing_id": Pairing,
     "visit_id": ShadowingVisit,
     "scheme_id": PairingScheme,
+    # Tandem coffee (coffee/): trust B's scheme page, its shared space, the sentinel's match.
+    "trust_id": Trust,
+    "space_id": SharedSpace,
+    "match_id": CoffeeMatch,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -352,6 +365,19 @@ def world(db, trust_a, trust_b, superuser):
             inviter_answers={"goals": "Sentinel goals for the cohort"},
         ).pk
     ]
+    # Trust B's Tandem coffee: its scheme, a shared space, a round with the sentinel's match.
+    CoffeeScheme.objects.create(trust=trust_b, frequency="quarterly")
+    CoffeeOptIn.objects.create(person=sentinel, opted_in=True, changed_at=now)
+    space_b = SharedSpace.objects.create(trust=trust_b, name="Southvale sentinel kitchen")
+    round_b = CoffeeRound.objects.create(
+        trust=trust_b, period_start=timezone.localdate().replace(day=1), frequency="monthly",
+        ran_at=now, pairs_count=1, people_count=2,
+    )  # fmt: skip
+    match_b = CoffeeMatch.objects.create(round=round_b, space=space_b)
+    for person in (sentinel, other_admin):
+        CoffeeMatchMember.objects.create(match=match_b, round=round_b, person=person)
+    records[SharedSpace] = [space_b.pk]
+    records[CoffeeMatch] = [match_b.pk]
     records[PageViewRestriction] = [
         PageViewRestriction.objects.create(page=module, restriction_type="login").pk
     ]
@@ -494,6 +520,15 @@ def protected_querysets(trust_b, acting) -> dict:
         ).values_list(),
         "trust B schemes": PairingScheme.objects.filter(trust=trust_b).values_list(),
         "trust B scheme members": SchemeMember.objects.filter(scheme__trust=trust_b).values_list(),
+        # Trust B's Tandem coffee: its settings, spaces, rounds, matches and who said "we met".
+        "trust B coffee scheme": CoffeeScheme.objects.filter(trust=trust_b).values_list(),
+        "trust B shared spaces": SharedSpace.objects.filter(trust=trust_b).values_list(),
+        "trust B coffee rounds": CoffeeRound.objects.filter(trust=trust_b).values_list(),
+        "trust B coffee matches": CoffeeMatch.objects.filter(round__trust=trust_b).values_list(),
+        "trust B coffee members": CoffeeMatchMember.objects.filter(
+            round__trust=trust_b
+        ).values_list(),
+        "trust B coffee choices": CoffeeOptIn.objects.filter(person__in=b_people).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
             "pk", "type", "data"
@@ -696,5 +731,10 @@ def test_every_id_parameter_points_at_a_real_record(world):
         f"/admin/pairing/schemes/{scheme_b.pk}/edit/",
     ):
         assert path in paths, path
+    # Tandem coffee: trust B's scheme page and space, and the sentinel's "we met".
+    space_b, match_b = SharedSpace.objects.get(), CoffeeMatch.objects.get()
+    assert f"/admin/coffee/trusts/{world['trust_b'].pk}/" in paths
+    assert f"/admin/coffee/spaces/{space_b.pk}/deactivate/" in paths
+    assert f"/learn/coffee/matches/{match_b.pk}/met/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk

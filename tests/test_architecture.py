@@ -14,8 +14,18 @@ APPS = [
     "certificates",
     "audit",
     "privacy",
+    "coffee",
 ]
-FEATURE_APPS = {"programmes", "pairing", "cms", "certificates", "audit", "privacy", "core"}
+FEATURE_APPS = {
+    "programmes",
+    "pairing",
+    "cms",
+    "certificates",
+    "audit",
+    "privacy",
+    "core",
+    "coffee",
+}
 
 
 def python_files(app):
@@ -61,6 +71,8 @@ LAYERS = {
 LAYERS["pairing"] = {"programmes", *LAYERS["programmes"]}
 LAYERS["cms"] = {"programmes", *LAYERS["programmes"]}
 LAYERS["certificates"] = {"programmes", *LAYERS["programmes"]}
+# Tandem coffee stands beside programmes, not on it: it reads people and trusts only.
+LAYERS["coffee"] = {"people", "accounts", "audit", "privacy", "outbox", "core"}
 DEV_ONLY = {"demo", "bench"}
 # config's own modules (settings, celery, wsgi, asgi) name apps only as strings; config.urls
 # is exempt: it is the one place that imports every app's views.

@@ -890,6 +890,30 @@ def wagtail_notifications_sent() -> set[str]:
     return sent
 
 
+@sends("coffee/email/match", "coffee/email/carried_over")
+def test_a_tandem_coffee_round(learner, trust_a, django_capture_on_commit_callbacks):
+    """Each member is told their match and the shared space; whoever is left over is told
+    plainly they go first next round (coffee.tasks)."""
+    import datetime
+
+    from coffee import services as coffee
+    from coffee.models import CoffeeScheme, SharedSpace
+    from tests.factories import ClinicianFactory
+
+    scheme = CoffeeScheme.objects.create(trust=trust_a)
+    SharedSpace.objects.create(trust=trust_a, name="O'Brien & Ash kitchen", where="Level 3")
+    clinicians = [ClinicianFactory(trust=trust_a) for _ in range(3)]
+    for person in (learner, *clinicians):  # one manager, three clinicians: a trio, one left
+        coffee.coffee_opt_set(person=person, opted_in=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee.coffee_round_create(scheme_id=scheme.pk, period_start=datetime.date(2026, 3, 1))
+    match = only_email(learner.email)
+    links = assert_tandem_email(match, mentions=["O'Brien & Ash kitchen"])
+    assert f"{PUBLIC}/learn/coffee/" in links
+    [carried] = [m for m in mail.outbox if "no match" in m.subject]
+    assert f"{PUBLIC}/learn/coffee/" in assert_tandem_email(carried, mentions=["first"])
+
+
 def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     import allauth
 
@@ -911,12 +935,14 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
             "absence_alert_facilitator",
         )
     }
+    coffee_emails = {"coffee/email/match", "coffee/email/carried_over"}
     # Tandem's own
     assert in_tandem - in_allauth == {
         "accounts/email/invitation",
         *enrolment_emails,
         *pair_emails,
         *session_emails,
+        *coffee_emails,
     }
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registers their benchmarks)
     cache,
     checkin,
     cms_pages,
+    coffee,
     matching,
     programmes,
     registers,

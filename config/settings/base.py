@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pairing",  # pairs, shadowing, meetings and improvement projects
     "cms",
     "certificates",
+    "coffee",  # Tandem coffee: informal meet-up rounds of a trust's clinicians and managers
     "outbox",  # background work: the transactional outbox and the claim helper
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -315,6 +316,9 @@ CELERY_TASK_ROUTES = {
     "programmes.tasks.sessions.send_session_notice_to": {"queue": "email"},
     "programmes.tasks.sessions.send_session_reminder": {"queue": "email"},
     "programmes.tasks.attendance.send_absence_alert": {"queue": "email"},
+    "coffee.tasks.send_coffee_round_emails": {"queue": "email"},
+    "coffee.tasks.send_coffee_match": {"queue": "email"},
+    "coffee.tasks.send_coffee_carry_over": {"queue": "email"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web
@@ -372,6 +376,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.sessions.queue_session_reminders",
         "schedule": 300.0,
         "options": {"expires": 280},
+    },
+    # Tandem coffee (coffee.tasks): every hour, each active trust's round for its current
+    # period is queued if it has none; the round itself is made once, under a row lock.
+    "coffee-rounds-due": {
+        "task": "coffee.tasks.coffee_rounds_due",
+        "schedule": crontab(minute=7),
+        "options": {"expires": 3000},
     },
     # Retention (privacy.retention): once a day, at a quiet hour.
     "privacy-retention": {
