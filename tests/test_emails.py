@@ -914,6 +914,24 @@ def test_a_tandem_coffee_round(learner, trust_a, django_capture_on_commit_callba
     assert f"{PUBLIC}/learn/coffee/" in assert_tandem_email(carried, mentions=["first"])
 
 
+@sends("pairing/email/paired")
+def test_a_new_pairing(learner, trust_a, django_capture_on_commit_callbacks):
+    """Both people are told whom they are paired with, and where their pair page is."""
+    from pairing import services as pairing
+    from tests.factories import ClinicianFactory, CohortFactory, EnrolmentFactory
+
+    cohort = CohortFactory(host_trust=trust_a)
+    clinician = ClinicianFactory(trust=trust_a, first_name="Siân", last_name="O'Hara")
+    for person in (learner, clinician):
+        EnrolmentFactory(person=person, cohort=cohort)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = pairing.pairing_create(clinician=clinician, manager=learner, group=cohort, by=None)
+    message = only_email(learner.email)
+    links = assert_tandem_email(message, mentions=["Siân O'Hara"])
+    assert f"{PUBLIC}/learn/pairing/{made.pk}/" in links
+    assert "O'Neill" in only_email(clinician.email).subject
+
+
 def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     import allauth
 
@@ -936,6 +954,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
         )
     }
     coffee_emails = {"coffee/email/match", "coffee/email/carried_over"}
+    pairing_emails = {"pairing/email/paired"}
     # Tandem's own
     assert in_tandem - in_allauth == {
         "accounts/email/invitation",
@@ -943,6 +962,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
         *pair_emails,
         *session_emails,
         *coffee_emails,
+        *pairing_emails,
     }
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"

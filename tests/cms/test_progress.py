@@ -253,8 +253,9 @@ def test_my_learning_queries_do_not_grow_with_progress(
         ModuleReflectionFactory(person=participant, module=module)
     client.force_login(participant)
     client.get("/learn/")
-    # Session, person, groups, site, navigation; marks, programmes, their modules, reflections.
-    with django_assert_max_num_queries(14):
+    # Session, person, groups, site, navigation; marks, programmes, their modules, reflections;
+    # the person's pairs with their hours, and whether they support any (pairing_tags: 2).
+    with django_assert_max_num_queries(16):
         html = page(client, "/learn/")
     assert len(html.select(".progress-card")) == 2
 
