@@ -107,9 +107,15 @@ class PairingIndexView(_Base):
     def get_context_data(self, **kwargs):
         live = Q(pairings__status__in=(PairingStatus.PROPOSED, PairingStatus.ACTIVE))
         counts = {
-            "active": Count("pairings", filter=Q(pairings__status=PairingStatus.ACTIVE)),
-            "proposed": Count("pairings", filter=Q(pairings__status=PairingStatus.PROPOSED)),
-            "live": Count("pairings", filter=live),
+            # distinct: a scheme's members are counted in the same query, and the two joins
+            # would multiply each other.
+            "active": Count(
+                "pairings", filter=Q(pairings__status=PairingStatus.ACTIVE), distinct=True
+            ),
+            "proposed": Count(
+                "pairings", filter=Q(pairings__status=PairingStatus.PROPOSED), distinct=True
+            ),
+            "live": Count("pairings", filter=live, distinct=True),
         }
         cohorts = (
             administered_cohorts(self.request.user)
@@ -190,8 +196,10 @@ class GroupPairsView(_Base):
             for pk in (row.pairing.clinician_id, row.pairing.manager_id)
         }
         unpaired = User.objects.filter(pk__in=members - paired).order_by("last_name", "first_name")
+        # Rules between two people taking part here: the ones the matcher and the checks use
+        # (a rule with someone elsewhere names a person this page has no business showing).
         rules = DoNotPair.objects.filter(
-            Q(person_a_id__in=members) | Q(person_b_id__in=members)
+            person_a_id__in=members, person_b_id__in=members
         ).select_related("person_a", "person_b")
         context = {
             "group": self.group,
@@ -223,7 +231,12 @@ class GroupPairsView(_Base):
                 )
                 messages.success(request, "Paired. Both are emailed.")
             elif action in ("confirm", "end"):
-                pairing = self.pairings().filter(pk=request.POST.get("pairing")).first()
+                pairing_id = request.POST.get("pairing", "")
+                pairing = (
+                    self.pairings().filter(pk=int(pairing_id)).first()
+                    if pairing_id.isdigit()
+                    else None
+                )
                 if pairing is None:
                     raise Http404
                 if action == "confirm":

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -83,7 +84,12 @@ def my_pairing(request):
         if person.trust_id
         else PairingScheme.objects.none()
     )
-    schemes = [s for s in schemes if s.is_open or s.pk in joined]
+    today = timezone.localdate()
+    schemes = [
+        s
+        for s in schemes
+        if s.pk in joined or (s.is_open and (s.ends_on is None or s.ends_on >= today))
+    ]
     context = {
         "pairings": [
             {"pairing": p, "partner": p.partner_of(person), "mine": _hours_of(p, person)}
@@ -198,8 +204,17 @@ def _page(request, pairing: Pairing, *, status: int = 200, **forms):
         "quiet": is_quiet(pairing),
         "last_activity": last_activity(pairing),
         "visits": visits,
+        # Each visit to confirm has its own query form (prefixed by the visit), so the page
+        # has no two fields with one id.
         "to_confirm": [
-            v for v in visits if v.status == VisitStatus.LOGGED and v.logged_by_id != person.pk
+            {
+                "visit": v,
+                "form": forms["query_form"]
+                if forms.get("query_visit_id") == v.pk
+                else QueryForm(prefix=f"visit-{v.pk}"),
+            }
+            for v in visits
+            if v.status == VisitStatus.LOGGED and v.logged_by_id != person.pk
         ]
         if member
         else [],
@@ -212,7 +227,6 @@ def _page(request, pairing: Pairing, *, status: int = 200, **forms):
         "meeting_form": forms.get("meeting_form", MeetingForm()),
         "project_form": forms.get("project_form", project_form),
         "comment_form": forms.get("comment_form", CommentForm()),
-        "query_form": forms.get("query_form", QueryForm()),
         "query_visit_id": forms.get("query_visit_id"),
     }
     context["all_forms"] = [
@@ -223,9 +237,10 @@ def _page(request, pairing: Pairing, *, status: int = 200, **forms):
             "meeting_form",
             "project_form",
             "comment_form",
-            "query_form",
         )
     ]
+    if "query_form" in forms:
+        context["all_forms"].append(forms["query_form"])
     context["has_errors"] = any(form.errors for form in context["all_forms"])
     return _private(render(request, "pairing/pair.html", context, status=status))
 
@@ -328,7 +343,7 @@ def visit_confirm(request, visit_id: int):
 def visit_query(request, visit_id: int):
     visit = _visit_for(request.user, visit_id)
     pairing = _pairing_for(request.user, visit.pairing_id)
-    form = QueryForm(request.POST)
+    form = QueryForm(request.POST, prefix=f"visit-{visit.pk}")
     if form.is_valid():
         try:
             services.visit_query(visit=visit, by=request.user, reason=form.cleaned_data["reason"])

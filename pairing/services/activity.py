@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from people.models import User
@@ -55,7 +55,10 @@ def _check_date(value: datetime.date, pairing: Pairing, what: str) -> None:
 
 def _hours(value) -> Decimal:
     try:
-        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+        hours = Decimal(str(value))
+        if not hours.is_finite():
+            raise ValueError(value)
+        hours = hours.quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as error:
         raise PairingRefused("Give the hours as a number, like 2.5.") from error
     if hours <= 0:
@@ -63,6 +66,40 @@ def _hours(value) -> Decimal:
     if hours > MAX_HOURS_A_DAY:
         raise PairingRefused("A visit cannot last more than 24 hours in a day.")
     return hours
+
+
+def _people_locked(pairing: Pairing) -> None:
+    """Both members' rows, locked in id order: every write that adds hours to one of their
+    days waits for the others, whatever pairing it is in."""
+    ids = sorted(pk for pk in (pairing.clinician_id, pairing.manager_id) if pk)
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _check_day(pairing: Pairing, day: datetime.date, hours: Decimal, *, exclude=None) -> None:
+    """A day has 24 hours for each person: the visits that take up their time that day —
+    shadowing or being shadowed, in any of their pairings, not queried — plus ``hours``
+    may not pass 24. Call inside a transaction."""
+    _people_locked(pairing)
+    for person_id in (pairing.clinician_id, pairing.manager_id):
+        if person_id is None:
+            continue
+        visits = ShadowingVisit.objects.filter(visited_on=day).exclude(status=VisitStatus.QUERIED)
+        visits = visits.filter(
+            Q(pairing__clinician_id=person_id) | Q(pairing__manager_id=person_id)
+        )
+        if exclude is not None:
+            visits = visits.exclude(pk=exclude.pk)
+        taken = visits.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+        if taken + hours > MAX_HOURS_A_DAY:
+            raise PairingRefused(
+                f"That makes {taken + hours} hours of shadowing on {day:%-d %B %Y} for "
+                f"{_name_of(pairing, person_id)}: a day has 24."
+            )
+
+
+def _name_of(pairing: Pairing, person_id: int) -> str:
+    person = pairing.clinician if person_id == pairing.clinician_id else pairing.manager
+    return person.get_full_name() or person.email
 
 
 def visit_log(
@@ -90,17 +127,7 @@ def visit_log(
     if setting == ShadowingSetting.OTHER and not setting_other.strip():
         raise PairingRefused("Say where the visit took place.")
     with transaction.atomic():
-        # The day's hours of this shadower, counted under the pairing's lock so two entries
-        # at once cannot pass the check together.
-        Pairing.objects.select_for_update().filter(pk=pairing.pk).first()
-        that_day = ShadowingVisit.objects.filter(
-            pairing=pairing, shadower=shadower, visited_on=visited_on
-        ).exclude(status=VisitStatus.QUERIED).aggregate(total=Sum("hours"))["total"] or Decimal(0)
-        if that_day + hours > MAX_HOURS_A_DAY:
-            raise PairingRefused(
-                f"That makes {that_day + hours} hours of shadowing on "
-                f"{visited_on:%-d %B %Y}: a day has 24."
-            )
+        _check_day(pairing, visited_on, hours)
         visit = ShadowingVisit(
             pairing=pairing,
             shadower=shadower,
@@ -142,6 +169,9 @@ def visit_confirm(*, visit: ShadowingVisit, by: User) -> ShadowingVisit:
             raise PairingRefused("You logged this visit: your partner confirms it.")
         if locked.status == VisitStatus.CONFIRMED:
             return locked
+        if locked.status == VisitStatus.QUERIED:
+            # A queried visit was left out of the day's total: it must fit again.
+            _check_day(pairing, locked.visited_on, locked.hours, exclude=locked)
         locked.status = VisitStatus.CONFIRMED
         locked.confirmed_by = by
         locked.confirmed_at = timezone.now()

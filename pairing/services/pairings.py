@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from people.models import User
 from programmes.models import SEATED, Cohort, Enrolment, PairApplication, PairStatus
+from programmes.services import facilitator_candidates
 
 from ..models import (
     LIVE_PAIRING,
@@ -97,8 +98,9 @@ def kept_apart(person_ids: Iterable[int]) -> set[tuple[int, int]]:
     )
 
 
-def check_pair(*, clinician: User, manager: User, group) -> None:
-    """Refuse a pair the rules forbid (the module's docstring lists them)."""
+def check_pair(*, clinician: User, manager: User, group, pairing: Pairing | None = None) -> None:
+    """Refuse a pair the rules forbid (the module's docstring lists them). ``pairing``: the
+    proposed pairing being confirmed, which is not a clash with itself."""
     if clinician.pk == manager.pk:
         raise PairingRefused("A person cannot be paired with themselves.")
     if clinician.is_clinical == manager.is_clinical:
@@ -136,6 +138,7 @@ def check_pair(*, clinician: User, manager: User, group) -> None:
         Pairing.objects.live()
         .filter(**_group_kwargs(group))
         .filter(Q(clinician_id__in=pair) | Q(manager_id__in=pair))
+        .exclude(pk=pairing.pk if pairing else None)
         .first()
     )
     if taken is not None:
@@ -245,7 +248,7 @@ def _announce(pairing: Pairing) -> None:
 def _locked(pairing: Pairing) -> Pairing:
     return (
         Pairing.objects.select_for_update(of=("self",))
-        .select_related("cohort", "scheme")
+        .select_related("cohort", "scheme", "clinician", "manager")
         .get(pk=pairing.pk)
     )
 
@@ -260,6 +263,12 @@ def pairing_confirm(*, pairing: Pairing, by: User) -> Pairing:
             raise PairingRefused(f"This pair is {locked.get_status_display().lower()} already.")
         if locked.clinician is None or locked.manager is None:
             raise PairingRefused("One of this pair is no longer on Tandem.")
+        # Proposed a while ago: the rules are checked as they stand now (a do-not-pair rule
+        # since, one of them withdrawn from the cohort).
+        _lock_group(locked.group)
+        check_pair(
+            clinician=locked.clinician, manager=locked.manager, group=locked.group, pairing=locked
+        )
         locked.status = PairingStatus.ACTIVE
         locked.started_on = timezone.localdate()
         locked.save(update_fields=["status", "started_on"])
@@ -333,12 +342,14 @@ def pairing_from_application(*, application: PairApplication) -> Pairing | None:
 
 
 def do_not_pair_add(*, first: User, second: User, by: User, reason: str = "") -> DoNotPair:
-    from people.permissions import administered_trust_ids
+    from people.permissions import administered_trust_ids, visible
 
     if first.pk == second.pk:
         raise PairingRefused("Choose two different people.")
-    trusts = administered_trust_ids(by)
-    if not by.is_superuser and not ({first.trust_id, second.trust_id} & trusts):
+    # Both must be people the administrator sees (their trust's, or in the cohorts their
+    # trust hosts): a rule, and its reason, is shown beside both names.
+    seen = visible(by, User).filter(pk__in=[first.pk, second.pk]).count()
+    if not by.is_superuser and (seen < 2 or not administered_trust_ids(by)):
         raise PairingRefused("Only the trust's programme administrators keep people apart.")
     low, high = sorted([first, second], key=lambda p: p.pk)
     rule, _ = DoNotPair.objects.get_or_create(
@@ -397,7 +408,21 @@ def scheme_save(
     with transaction.atomic():
         scheme.save()
         if facilitators is not None:
-            wanted = {p.pk for p in facilitators}
+            # Choosable: people with the facilitator role whom ``by`` sees (as for cohorts).
+            # Facilitators already on the scheme whom ``by`` cannot choose (added by a
+            # superuser from another trust) are kept: a form that cannot list them cannot
+            # have meant to remove them.
+            candidates = set(facilitator_candidates(by).values_list("pk", flat=True))
+            current = set(
+                SchemeFacilitator.objects.filter(scheme=scheme).values_list("person_id", flat=True)
+            )
+            chosen = {p.pk for p in facilitators}
+            if chosen - candidates - current:
+                raise PairingRefused(
+                    "Choose facilitators from the list: people with the facilitator role at "
+                    "your trust."
+                )
+            wanted = chosen | (current - candidates)
             SchemeFacilitator.objects.filter(scheme=scheme).exclude(person_id__in=wanted).delete()
             have = set(
                 SchemeFacilitator.objects.filter(scheme=scheme).values_list("person_id", flat=True)
@@ -416,6 +441,8 @@ def scheme_join(*, scheme: PairingScheme, person: User, by: User | None = None) 
     adding = by is not None and by.pk != person.pk
     if adding and not schemes_administered_by(by).filter(pk=scheme.pk).exists():
         raise PairingRefused("Only the trust's programme administrators add people to it.")
+    if scheme.ends_on and scheme.ends_on < timezone.localdate():
+        raise PairingRefused("This scheme has ended.")
     if not scheme.is_open and not adding:
         raise PairingRefused("This scheme is not taking new members.")
     if not person.professional_group:

@@ -162,3 +162,15 @@ def test_my_pairing_and_my_learning_show_the_pair(client, pairing):
     assert pairing.manager.get_full_name() in response.content.decode()
     response = client.get("/learn/")
     assert reverse("pairing:pair", args=[pairing.pk]) in response.content.decode()
+
+
+def test_the_partner_queries_a_visit_from_the_page(client, pairing):
+    visit = pairing.visits.get()  # logged by the manager
+    client.force_login(pairing.clinician)
+    url = reverse("pairing:visit_query", args=[visit.pk])
+    response = client.post(url, {f"visit-{visit.pk}-reason": ""})
+    assert response.status_code == 400 and "There is a problem" in response.content.decode()
+    response = client.post(url, {f"visit-{visit.pk}-reason": "It was 2 hours, not 3.5"})
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.QUERIED and visit.query_reason == "It was 2 hours, not 3.5"

@@ -187,3 +187,20 @@ def test_confirming_many_is_all_or_nothing(cohort, admin):
         services.pairings_create_many(group=cohort, pairs=[(c1, m1), (c2, m1)], by=admin)
     made = services.pairings_create_many(group=cohort, pairs=[(c1, m2), (c2, m1)], by=admin)
     assert {(p.clinician, p.manager) for p in made} == {(c1, m2), (c2, m1)}
+
+
+def test_a_scheme_that_has_ended_takes_nobody_and_is_not_offered(client, trust_a):
+    import datetime
+
+    from django.utils import timezone
+
+    ended = PairingSchemeFactory(
+        trust=trust_a,
+        name="Last year's scheme",
+        ends_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    person = UserFactory(trust=trust_a)
+    with pytest.raises(services.PairingRefused, match="has ended"):
+        services.scheme_join(scheme=ended, person=person)
+    client.force_login(person)
+    assert "Last year's scheme" not in client.get("/learn/pairing/").content.decode()
