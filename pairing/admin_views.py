@@ -27,7 +27,7 @@ from programmes.models import Cohort, CohortStatus
 from programmes.services import facilitator_candidates
 
 from . import services
-from .models import DoNotPair, Pairing, PairingScheme, PairingStatus
+from .models import INTEREST_LABELS, DoNotPair, Pairing, PairingScheme, PairingStatus
 from .permissions import schemes_administered_by
 from .selectors import pair_rows
 
@@ -320,6 +320,7 @@ class SuggestView(_Base):
                 "clinician": people[pair.clinician_id],
                 "manager": people[pair.manager_id],
                 "choice": (chosen or {}).get(pair.clinician_id, pair.manager_id),
+                "shared": [INTEREST_LABELS.get(i, i) for i in pair.shared_interests],
             }
             for pair in suggestion.pairs
         ]
