@@ -19,6 +19,14 @@ from .models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+def _in_the_past(value, what: str):
+    if value > timezone.localdate():
+        raise forms.ValidationError(
+            f"The date is in the future: log the {what} once it has happened."
+        )
+    return value
+
+
 class AgreementForm(forms.Form):
     goals = forms.CharField(
         label="What we want to learn from each other",
@@ -57,12 +65,7 @@ class VisitForm(forms.Form):
     )
 
     def clean_visited_on(self):
-        value = self.cleaned_data["visited_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(
-                "The date is in the future: log the visit once it has happened."
-            )
-        return value
+        return _in_the_past(self.cleaned_data["visited_on"], "visit")
 
     def clean(self):
         data = super().clean()
@@ -96,12 +99,7 @@ class MeetingForm(forms.Form):
     )
 
     def clean_met_on(self):
-        value = self.cleaned_data["met_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(
-                "The date is in the future: log the meeting once it has happened."
-            )
-        return value
+        return _in_the_past(self.cleaned_data["met_on"], "meeting")
 
     def clean(self):
         data = super().clean()
