@@ -84,6 +84,7 @@ RACE_MODULES = {
     "test_reminder_concurrency.py",
     "test_checkin_concurrency.py",
     "test_round_concurrency.py",
+    "test_pairing_concurrency.py",
 }
 
 
