@@ -932,6 +932,32 @@ def test_a_new_pairing(learner, trust_a, django_capture_on_commit_callbacks):
     assert "O'Neill" in only_email(clinician.email).subject
 
 
+@sends("pairing/email/visit_to_confirm")
+def test_a_visit_to_confirm(learner, trust_a, django_capture_on_commit_callbacks):
+    """The partner of whoever logged a visit is asked to confirm it, with a link to do so."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pairing import services as pairing
+    from tests.pairing.factories import PairingFactory
+
+    made = PairingFactory(cohort__host_trust=trust_a, manager=learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing.visit_log(
+            pairing=made,
+            by=made.clinician,
+            shadower=made.clinician,
+            visited_on=timezone.localdate() - datetime.timedelta(days=1),
+            hours="2.5",
+            setting="budget_meeting",
+        )
+    message = only_email(learner.email)
+    links = assert_tandem_email(message, mentions=["they shadowed you", "Budget meeting"])
+    assert f"{PUBLIC}/learn/pairing/{made.pk}/#visits" in links
+    assert "2.5 hours" in message.subject
+
+
 def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     import allauth
 
@@ -954,7 +980,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
         )
     }
     coffee_emails = {"coffee/email/match", "coffee/email/carried_over"}
-    pairing_emails = {"pairing/email/paired"}
+    pairing_emails = {"pairing/email/paired", "pairing/email/visit_to_confirm"}
     # Tandem's own
     assert in_tandem - in_allauth == {
         "accounts/email/invitation",

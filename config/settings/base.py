@@ -319,6 +319,8 @@ CELERY_TASK_ROUTES = {
     "coffee.tasks.send_coffee_round_emails": {"queue": "email"},
     "coffee.tasks.send_coffee_match": {"queue": "email"},
     "coffee.tasks.send_coffee_carry_over": {"queue": "email"},
+    "pairing.tasks.send_pairing_announcement": {"queue": "email"},
+    "pairing.tasks.send_visit_to_confirm": {"queue": "email"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web

@@ -70,6 +70,8 @@ class ShadowingVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set, under the row's lock, by the task that asked the partner to confirm the visit.
+    partner_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ShadowingVisitQuerySet.as_manager()
 

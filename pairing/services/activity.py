@@ -140,6 +140,9 @@ def visit_log(
         )
         visit.full_clean()
         visit.save()
+        from ..tasks import send_visit_to_confirm  # the tasks module imports the models
+
+        send_visit_to_confirm.delay(visit.pk)
     return visit
 
 

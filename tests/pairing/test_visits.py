@@ -140,3 +140,17 @@ def test_hours_are_the_shadowers_in_that_cohort_only():
     assert confirmed_hours([pairing.manager_id, pairing.clinician_id], pairing.cohort) == {
         pairing.manager_id: Decimal("2")
     }
+
+
+def test_the_partner_is_asked_to_confirm_once(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from pairing.tasks import send_visit_to_confirm
+
+    pairing = PairingFactory()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = log(pairing)  # the clinician logs: the manager is asked
+    assert [m.to for m in mail.outbox] == [[pairing.manager.email]]
+    assert send_visit_to_confirm(visit.pk) == "already sent"  # a redelivery sends nothing
+    assert len(mail.outbox) == 1
