@@ -213,6 +213,8 @@ class GroupPairsView(_Base):
             "suggest_url": group_url(self.group, "suggest"),
             "action_url": self.request.path,
         }
+        context["all_forms"] = [context["pair_form"], context["rule_form"], context["member_form"]]
+        context["has_errors"] = any(form.errors for form in context["all_forms"])
         return super().get_context_data(**context, **kwargs)
 
     def post(self, request, *args, **kwargs):

@@ -112,6 +112,8 @@ def test_two_of_the_same_side_by_hand_are_refused(admin_client, cohort):
         url, {"action": "pair", "clinician": first.pk, "manager": second.pk}
     )
     assert response.status_code == 200  # the form refuses: a clinician is no manager
+    page = response.content.decode()
+    assert "There is a problem, and nothing was saved" in page and 'href="#id_manager"' in page
     assert not Pairing.objects.exists()
 
 
