@@ -161,7 +161,11 @@ def test_my_pairing_and_my_learning_show_the_pair(client, pairing):
     response = client.get(reverse("pairing:mine"))
     assert pairing.manager.get_full_name() in response.content.decode()
     response = client.get("/learn/")
-    assert reverse("pairing:pair", args=[pairing.pk]) in response.content.decode()
+    page = response.content.decode()
+    assert reverse("pairing:pair", args=[pairing.pk]) in page
+    assert "1 visit for you to confirm" in page  # the manager logged it
+    client.force_login(pairing.manager)
+    assert "for you to confirm" not in client.get("/learn/").content.decode()
 
 
 def test_the_partner_queries_a_visit_from_the_page(client, pairing):
