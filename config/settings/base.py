@@ -249,8 +249,21 @@ else:
     raise ImproperlyConfigured(
         f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}."
     )
+# Certificates: never under MEDIA_ROOT (whose images a web server may serve publicly), and
+# private in object storage; downloaded only through the permission-checking view.
+if MEDIA_STORAGE == "filesystem":
+    _certificate_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "certificates"), "base_url": None},
+    }
+else:
+    _certificate_storage = {
+        **_media_storage,
+        "OPTIONS": {**_media_storage["OPTIONS"], "location": "certificates"},
+    }
 STORAGES = {
     "default": _media_storage,
+    "certificates": _certificate_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

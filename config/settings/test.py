@@ -17,6 +17,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The manifest needs collectstatic; tests read static files from the finders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "certificates": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
