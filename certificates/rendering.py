@@ -1,0 +1,109 @@
+"""A certificate's PDF from its data: a pure function, ``render_pdf(data) -> bytes``, that
+the Celery task calls (issue 13). Nothing here reads the database or writes a file.
+
+- The HTML template (templates/certificates/certificate.html, A4 landscape) is rendered by
+  Django's template engine, so every value is escaped: a name such as
+  ``<img src=http://169.254.169.254/>`` is printed as those characters.
+- WeasyPrint fetches through ``ProjectFilesFetcher``: ``data:`` URLs and files inside the
+  project's own static folders only — no network, no ``file://`` anywhere else. A refused
+  fetch is logged by WeasyPrint and the certificate renders without it.
+- Fonts: DejaVu Sans and Serif from Debian's ``fonts-dejavu-core`` (named in the README's
+  system packages), so output is the same on every machine with that package; one
+  ``FontConfiguration`` per process, shared across renders.
+- The QR code (segno) is one SVG path linking to the certificate's verification URL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+TEMPLATE = "certificates/certificate.html"
+TEMPLATE_VERSION = "2026-12-a4-landscape-1"
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    participant_name: str
+    programme_title: str
+    cohort_starts_on: datetime.date
+    cohort_ends_on: datetime.date
+    cpd_hours: Decimal | None
+    issuing_trust_name: str
+    issued_on: datetime.date
+    code: str  # as printed, in groups
+    verify_url: str
+    signatory_name: str = ""
+    signatory_title: str = ""
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as inline SVG: one path, no size (the CSS sizes it)."""
+    svg = segno.make(url, error="m", micro=False).svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None
+    )
+    if not svg.startswith("<svg "):
+        raise ValueError(f"segno's SVG changed shape: {svg[:40]!r}")
+    return svg
+
+
+def render_html(data: CertificateData) -> str:
+    context = asdict(data) | {"qr": mark_safe(qr_svg(data.verify_url))}  # noqa: S308 - segno's
+    return render_to_string(TEMPLATE, context)
+
+
+def _allowed_roots() -> list[Path]:
+    roots = [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]
+    roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ProjectFilesFetcher(URLFetcher):
+        """Only ``data:`` URLs and files under the project's static folders."""
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in _allowed_roots()) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes())
+            raise ValueError(f"Certificates fetch only the project's own files, not {url}")
+
+    return ProjectFilesFetcher
+
+
+_font_config = None
+
+
+def _fonts():
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def render_pdf(data: CertificateData) -> bytes:
+    """The certificate as PDF bytes."""
+    from weasyprint import HTML
+
+    html = HTML(
+        string=render_html(data),
+        base_url=Path(settings.STATIC_ROOT).resolve().as_uri() + "/",
+        url_fetcher=_fetcher_class()(allowed_protocols={"data", "file"}),
+    )
+    return html.write_pdf(font_config=_fonts())
