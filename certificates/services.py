@@ -1,0 +1,62 @@
+"""Issuing certificates (issue 13): keyword-only writes, one transaction each.
+
+``certificate_issue`` makes the pending certificate of a completed enrolment — what it
+certifies copied from the enrolment, its cohort and programme as they are today — and queues
+its render through the outbox. Idempotent: the database allows one live certificate per
+enrolment, so a second call (or five at once) finds the first and queues nothing more.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from programmes.models import Enrolment, EnrolmentStatus
+
+from .models import LIVE, Certificate
+from .rendering import TEMPLATE_VERSION
+
+
+class CertificateRefused(Exception):
+    """``str(error)`` is a message for the person."""
+
+
+def _live(enrolment_id: int) -> Certificate | None:
+    return Certificate.objects.filter(enrolment_id=enrolment_id, status__in=LIVE).first()
+
+
+def certificate_issue(*, enrolment: Enrolment, by=None) -> Certificate:
+    if enrolment.status != EnrolmentStatus.COMPLETED:
+        raise CertificateRefused(
+            f"Only a completed enrolment earns a certificate: this one is "
+            f"{enrolment.get_status_display().lower()}."
+        )
+    existing = _live(enrolment.pk)
+    if existing is not None:
+        return existing
+    cohort = enrolment.cohort
+    person = enrolment.person
+    certificate = Certificate(
+        enrolment=enrolment,
+        participant_name=person.get_full_name() or person.email,
+        programme_title=cohort.programme.title,
+        cohort_name=cohort.name,
+        cohort_starts_on=cohort.starts_on,
+        cohort_ends_on=cohort.ends_on,
+        cpd_hours=cohort.programme.cpd_hours,
+        issuing_trust_name=cohort.host_trust.name,
+        template_version=TEMPLATE_VERSION,
+        issued_by=by,
+    )
+    try:
+        with transaction.atomic():
+            certificate.save()
+            from .tasks import certificate_render  # the tasks module imports this one
+
+            certificate_render.delay(certificate.pk)
+    except IntegrityError:
+        # Another call issued it between our look and our insert: theirs is the one.
+        existing = _live(enrolment.pk)
+        if existing is None:
+            raise
+        return existing
+    return certificate

@@ -1,0 +1,91 @@
+"""Rendering a certificate's PDF in the background, on the ``pdf`` queue.
+
+``certificate_render`` takes the certificate's id and claims its row for a run
+(outbox.claims.claim_run): a second delivery while a live run holds it is refused; a run whose
+worker died (no heartbeat for RENDER_STALE) is taken over. The PDF is rendered outside any
+transaction by the pure ``certificates.rendering.render_pdf``, stored, and recorded — with its
+SHA-256, and the certificate made valid — only while the run's claim is still its own; a run
+that lost its claim deletes the file it stored. Running it twice gives one certificate and
+one file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.urls import NoReverseMatch, reverse
+
+from accounts import emails as mail
+from outbox import claims
+
+from .models import Certificate, CertificateStatus, RenderStatus, certificate_storage
+from .rendering import CertificateData, render_pdf
+
+RENDER_STALE = timedelta(minutes=5)
+LEASE = claims.Lease(
+    running=RenderStatus.RENDERING,
+    stale_after=lambda: RENDER_STALE,
+    status_field="render_status",
+)
+
+
+def _refuse(certificate: Certificate) -> str | None:
+    if certificate.render_status == RenderStatus.READY:
+        return "already rendered"
+    if certificate.status != CertificateStatus.PENDING:
+        return f"certificate is {certificate.status}"
+    return None
+
+
+def verify_url(certificate: Certificate) -> str:
+    try:
+        path = reverse("certificates:verify", args=[certificate.printed_code])
+    except NoReverseMatch:  # /verify/ arrives with the verification pages
+        path = f"/verify/{certificate.printed_code}/"
+    return mail.public_url(path)
+
+
+def data_of(certificate: Certificate) -> CertificateData:
+    return CertificateData(
+        participant_name=certificate.participant_name,
+        programme_title=certificate.programme_title,
+        cohort_starts_on=certificate.cohort_starts_on,
+        cohort_ends_on=certificate.cohort_ends_on,
+        cpd_hours=certificate.cpd_hours,
+        issuing_trust_name=certificate.issuing_trust_name,
+        issued_on=certificate.issued_on,
+        code=certificate.printed_code,
+        verify_url=verify_url(certificate),
+    )
+
+
+@shared_task
+def certificate_render(certificate_id: int) -> str:
+    try:
+        claim = claims.claim_run(
+            Certificate.objects.all(), certificate_id, lease=LEASE, refuse=_refuse
+        )
+    except claims.NotClaimed as skipped:
+        return skipped.reason
+    certificate = claim.obj
+    try:
+        pdf = render_pdf(data_of(certificate))
+    except Exception as error:
+        claim.release(render_status=RenderStatus.FAILED, render_error=str(error)[:500])
+        raise
+    storage = certificate_storage()
+    name = storage.save(f"{certificate.issued_on:%Y/%m}/{certificate.code}.pdf", ContentFile(pdf))
+    finished = claim.finish(
+        pdf=name,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        status=CertificateStatus.VALID,
+        render_status=RenderStatus.READY,
+        render_error="",
+    )
+    if not finished:
+        storage.delete(name)  # taken over meanwhile: the successor stores its own
+        return "taken over"
+    return "rendered"
