@@ -16,7 +16,6 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.urls import NoReverseMatch, reverse
 
 from accounts import emails as mail
 from outbox import claims
@@ -41,11 +40,8 @@ def _refuse(certificate: Certificate) -> str | None:
 
 
 def verify_url(certificate: Certificate) -> str:
-    try:
-        path = reverse("certificates:verify", args=[certificate.printed_code])
-    except NoReverseMatch:  # /verify/ arrives with the verification pages
-        path = f"/verify/{certificate.printed_code}/"
-    return mail.public_url(path)
+    """The certificate's public verification address (PRODUCT.md §4's URL contract)."""
+    return mail.public_url(f"/verify/{certificate.printed_code}/")
 
 
 def data_of(certificate: Certificate) -> CertificateData:

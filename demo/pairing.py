@@ -78,6 +78,13 @@ SETTINGS = {
 }
 
 
+def _saved(obj):
+    """A new demo row, valid first (demo.run's rule)."""
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
 def _interests(run: SeedRun, people, rng) -> None:
     keys = [key for key, _ in INTERESTS]
     for person in people:
@@ -214,10 +221,13 @@ def _past_cohorts(run: SeedRun, rng, facilitator) -> None:
                 presented_on=cohort.ends_on - datetime.timedelta(days=10),
             )
             if facilitator is not None and index == 0:
-                ProjectComment.objects.create(
-                    project=project,
-                    author=facilitator,
-                    body="A clear run chart: show the executive team the week the change went in.",
+                _saved(
+                    ProjectComment(
+                        project=project,
+                        author=facilitator,
+                        body="A clear run chart: show the executive team the week the change "
+                        "went in.",
+                    )
                 )
             services.pairing_end(pairing=pairing, by=None, reason="The cohort finished.")
             Pairing.objects.filter(pk=pairing.pk).update(ended_on=cohort.ends_on)
@@ -260,11 +270,11 @@ def _scheme(run: SeedRun, rng, participant, facilitator) -> None:
     if not created:
         return
     if facilitator is not None:
-        SchemeFacilitator.objects.create(scheme=scheme, person=facilitator)
+        _saved(SchemeFacilitator(scheme=scheme, person=facilitator))
     clinicians, managers = _people(run, trust)
     clinicians, managers = [participant, *clinicians[:4]], managers[:5]
     for person in (*clinicians, *managers):
-        SchemeMember.objects.create(scheme=scheme, person=person)
+        _saved(SchemeMember(scheme=scheme, person=person))
     _interests(run, [*clinicians, *managers], rng)
     started = today - datetime.timedelta(days=63)
     pairs = services.pairings_create_many(
@@ -307,10 +317,12 @@ def _scheme(run: SeedRun, rng, participant, facilitator) -> None:
     _meeting(mine, on=today - datetime.timedelta(days=25), number=2, by=mine.clinician)
     project = _project(mine, 0, status=ProjectStatus.UNDER_WAY)
     if facilitator is not None:
-        ProjectComment.objects.create(
-            project=project,
-            author=facilitator,
-            body="Good problem. Agree one measure you can count every week from existing data.",
+        _saved(
+            ProjectComment(
+                project=project,
+                author=facilitator,
+                body="Good problem. Agree one measure you can count every week from existing data.",
+            )
         )
     _history(busy, start=started, end=today - datetime.timedelta(days=3), index=1, rng=rng)
     _project(busy, 1, status=ProjectStatus.PLANNING)
@@ -318,8 +330,10 @@ def _scheme(run: SeedRun, rng, participant, facilitator) -> None:
     _meeting(quiet, on=today - datetime.timedelta(days=49), number=1, by=quiet.clinician)
     # Two of the unpaired are kept apart.
     low, high = sorted([clinicians[3], managers[3]], key=lambda p: p.pk)
-    DoNotPair.objects.create(
-        person_a=low, person_b=high, reason="Same ward: one line-manages the other's rota."
+    _saved(
+        DoNotPair(
+            person_a=low, person_b=high, reason="Same ward: one line-manages the other's rota."
+        )
     )
     run.created["pairings"] += 3
 

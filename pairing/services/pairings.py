@@ -98,9 +98,17 @@ def kept_apart(person_ids: Iterable[int]) -> set[tuple[int, int]]:
     )
 
 
-def check_pair(*, clinician: User, manager: User, group, pairing: Pairing | None = None) -> None:
+def check_pair(
+    *,
+    clinician: User,
+    manager: User,
+    group,
+    pairing: Pairing | None = None,
+    members: set[int] | None = None,
+) -> None:
     """Refuse a pair the rules forbid (the module's docstring lists them). ``pairing``: the
-    proposed pairing being confirmed, which is not a clash with itself."""
+    proposed pairing being confirmed, which is not a clash with itself. ``members``: the
+    group's ``group_member_ids``, when the caller checks many pairs of one group."""
     if clinician.pk == manager.pk:
         raise PairingRefused("A person cannot be paired with themselves.")
     if clinician.is_clinical == manager.is_clinical:
@@ -113,7 +121,7 @@ def check_pair(*, clinician: User, manager: User, group, pairing: Pairing | None
         raise PairingRefused(
             f"Name the clinician first and the manager second: {_name(clinician)} is the manager."
         )
-    members = group_member_ids(group)
+    members = group_member_ids(group) if members is None else members
     where = "cohort" if isinstance(group, Cohort) else "scheme"
     for person in (clinician, manager):
         if person.pk not in members:
@@ -209,13 +217,14 @@ def pairings_create_many(
     made = []
     with transaction.atomic():
         _lock_group(group)
+        members = group_member_ids(group)  # once, not once a pair
         seen: set[int] = set()
         for clinician, manager in pairs:
             for person in (clinician, manager):
                 if person.pk in seen:
                     raise PairingRefused(f"{_name(person)} is in two of the chosen pairs.")
                 seen.add(person.pk)
-            check_pair(clinician=clinician, manager=manager, group=group)
+            check_pair(clinician=clinician, manager=manager, group=group, members=members)
             pairing = _save_new(
                 Pairing(
                     clinician=clinician,
