@@ -150,3 +150,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_broker_backoff():
+    """After a failed publish the outbox leaves new rows to the sweeper for 10 s (a process-wide
+    clock). A test that ended with a failed publish must not hand that pause to the next one:
+    in CI a real-worker test then waited 20 s for a message nobody had published."""
+    from outbox.services import broker_backoff_reset
+
+    broker_backoff_reset()
+    yield
+    broker_backoff_reset()
