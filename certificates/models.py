@@ -52,6 +52,66 @@ class RenderStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+def signature_storage():
+    """Signature images: kept with the certificates (not at a public media URL), since a
+    signature image is what a forger would want."""
+    return certificate_storage()
+
+
+class CertificateTemplate(models.Model):
+    """What a programme's certificates carry besides the record: who signs them. A programme
+    names its template by ``key`` (Programme.certificate_template: programmes never imports
+    certificates). Each change bumps ``version``; a certificate records the version it was
+    rendered with."""
+
+    trust = models.ForeignKey(
+        "people.Trust", on_delete=models.CASCADE, related_name="certificate_templates"
+    )
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="How a programme names this template (its “certificate template” field).",
+    )
+    name = models.CharField(max_length=200)
+    signatory_name = models.CharField(max_length=200)
+    signatory_title = models.CharField(max_length=200, blank=True)
+    signature_image = models.ImageField(
+        upload_to="signatures/", storage=signature_storage, blank=True, max_length=255
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def version_label(self) -> str:
+        return f"{self.key}-v{self.version}"
+
+
+class CertificateBatch(models.Model):
+    """One "issue the cohort's certificates" run, for its progress page: its certificates
+    point at it, so n of N and the failures are counts over them."""
+
+    cohort = models.ForeignKey(
+        "programmes.Cohort", on_delete=models.CASCADE, related_name="certificate_batches"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"Certificates for {self.cohort} ({self.started_at:%d %b %Y %H:%M})"
+
+
 class Certificate(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
     code = models.CharField(max_length=codes.LENGTH, unique=True, editable=False)
@@ -69,12 +129,37 @@ class Certificate(models.Model):
     issuing_trust_name = models.CharField(max_length=255)
     issued_on = models.DateField(default=timezone.localdate)
     template_version = models.CharField(max_length=50, blank=True)
+    template = models.ForeignKey(
+        CertificateTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(max_length=200, blank=True)
+    # The Healthcare Leadership Model dimensions the programme's modules develop, as on the
+    # day: [{"slug": ..., "name": ...}] (the Open Badges achievement's alignment).
+    leadership_dimensions = models.JSONField(default=list, blank=True)
+    batch = models.ForeignKey(
+        CertificateBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    # When the holder was emailed their PDF (once: the email task checks this under the
+    # row's lock).
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     pdf = models.FileField(
         upload_to="%Y/%m/", storage=certificate_storage, blank=True, max_length=255
     )
     sha256 = models.CharField(max_length=64, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=300, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     superseded_by = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
     )

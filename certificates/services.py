@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from cms.selectors import leadership_dimensions_developed
 from programmes.models import Enrolment, EnrolmentStatus
 
-from .models import LIVE, Certificate
+from .models import LIVE, Certificate, CertificateTemplate
 from .rendering import TEMPLATE_VERSION
 
 
@@ -35,6 +36,14 @@ def certificate_issue(*, enrolment: Enrolment, by=None) -> Certificate:
         return existing
     cohort = enrolment.cohort
     person = enrolment.person
+    programme = cohort.programme
+    # A programme naming a template that does not exist is the administrator's to fix; the
+    # certificate is still issued (pending) and its render says what is wrong, with a retry.
+    template = (
+        CertificateTemplate.objects.filter(key=programme.certificate_template).first()
+        if programme.certificate_template
+        else None
+    )
     certificate = Certificate(
         enrolment=enrolment,
         participant_name=person.get_full_name() or person.email,
@@ -44,7 +53,13 @@ def certificate_issue(*, enrolment: Enrolment, by=None) -> Certificate:
         cohort_ends_on=cohort.ends_on,
         cpd_hours=cohort.programme.cpd_hours,
         issuing_trust_name=cohort.host_trust.name,
-        template_version=TEMPLATE_VERSION,
+        template=template,
+        template_version=(
+            f"{TEMPLATE_VERSION}+{template.version_label}" if template else TEMPLATE_VERSION
+        ),
+        signatory_name=template.signatory_name if template else "",
+        signatory_title=template.signatory_title if template else "",
+        leadership_dimensions=leadership_dimensions_developed(programme.page_id),
         issued_by=by,
     )
     try:

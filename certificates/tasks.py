@@ -55,6 +55,8 @@ def data_of(certificate: Certificate) -> CertificateData:
         issued_on=certificate.issued_on,
         code=certificate.printed_code,
         verify_url=verify_url(certificate),
+        signatory_name=certificate.signatory_name,
+        signatory_title=certificate.signatory_title,
     )
 
 

@@ -28,6 +28,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from cms import page_cache
 from cms.models import (
+    LeadershipDimension,
     ModulePage,
     ModuleProgress,
     ModuleReflection,
@@ -492,3 +493,22 @@ def resource_library_context(index, request) -> dict:
         "unknown_topic": bool(requested) and selected is None,
         "resources": page_obj,
     }
+
+
+def leadership_dimensions_developed(programme_page_id: int | None) -> list[dict]:
+    """The Healthcare Leadership Model dimensions a programme's live modules develop, in the
+    model's order, as [{"slug", "name", "description"}] (what a certificate records and its
+    Open Badges achievement aligns to). Two queries: the page, then the dimensions."""
+    if programme_page_id is None:
+        return []
+    page = ProgrammePage.objects.filter(pk=programme_page_id).first()
+    if page is None:
+        return []
+    return list(
+        LeadershipDimension.objects.filter(
+            modules__in=ModulePage.objects.live().child_of(page).values("pk")
+        )
+        .distinct()
+        .order_by("sort_order")
+        .values("slug", "name", "description")
+    )

@@ -70,7 +70,8 @@ LAYERS = {
 }
 LAYERS["pairing"] = {"programmes", *LAYERS["programmes"]}
 LAYERS["cms"] = {"programmes", *LAYERS["programmes"]}
-LAYERS["certificates"] = {"programmes", *LAYERS["programmes"]}
+# certificates read the CMS for the leadership dimensions a programme's modules develop.
+LAYERS["certificates"] = {"programmes", "cms", *LAYERS["programmes"]}
 # Tandem coffee stands beside programmes, not on it: it reads people and trusts only.
 LAYERS["coffee"] = {"people", "accounts", "audit", "privacy", "outbox", "core"}
 DEV_ONLY = {"demo", "bench"}
