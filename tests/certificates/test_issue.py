@@ -10,7 +10,12 @@ from certificates.models import Certificate, certificate_storage
 from certificates.services import CertificateRefused, certificate_issue
 from certificates.tasks import certificate_render
 from programmes import services as programmes
-from tests.factories import EnrolmentFactory, UserFactory
+from tests.factories import (
+    EnrolmentFactory,
+    ModulePageFactory,
+    ProgrammePageFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +55,46 @@ def test_an_enrolment_that_has_not_completed_earns_no_certificate(status):
     with pytest.raises(CertificateRefused, match="Only a completed enrolment"):
         certificate_issue(enrolment=EnrolmentFactory(status=status))
     assert not Certificate.objects.exists()
+
+
+def test_a_certificate_records_the_template_signatory_and_the_dimensions_as_on_the_day():
+    from certificates.models import CertificateTemplate
+    from cms.models import LeadershipDimension
+
+    page = ProgrammePageFactory(title="Leading with numbers")
+    care, vision, unused = LeadershipDimension.objects.filter(
+        slug__in=["leading-with-care", "sharing-the-vision", "holding-to-account"]
+    ).order_by("sort_order")[:3]
+    ModulePageFactory(parent=page, leadership_dimensions=[vision])
+    ModulePageFactory(parent=page, leadership_dimensions=[care, vision])
+    ModulePageFactory(parent=page, leadership_dimensions=[unused], live=False)  # a draft
+    enrolment = EnrolmentFactory(status="completed", cohort__programme__page=page)
+    template = CertificateTemplate.objects.create(
+        trust=enrolment.cohort.host_trust,
+        key="medical-director",
+        name="Signed by the medical director",
+        signatory_name="Dr Amara Okafor",
+        signatory_title="Medical Director",
+    )
+    programme = enrolment.cohort.programme
+    programme.certificate_template = "medical-director"
+    programme.save()
+
+    certificate = certificate_issue(enrolment=enrolment)
+    template.signatory_name = "Dr Someone Else"
+    template.save()
+
+    certificate.refresh_from_db()
+    assert certificate.template == template
+    assert certificate.template_version.endswith("+medical-director-v1")
+    assert (certificate.signatory_name, certificate.signatory_title) == (
+        "Dr Amara Okafor",
+        "Medical Director",
+    )
+    assert [d["name"] for d in certificate.leadership_dimensions] == [care.name, vision.name]
+
+
+def test_without_a_template_or_a_programme_page_a_certificate_has_no_signatory_or_dimensions():
+    certificate = certificate_issue(enrolment=EnrolmentFactory(status="completed"))
+    assert certificate.template is None and certificate.signatory_name == ""
+    assert certificate.leadership_dimensions == []
