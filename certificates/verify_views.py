@@ -185,8 +185,10 @@ def verify_code(request, code: str):
 
 def _check_pdf_upload(request, certificate):
     if pdf_check.declared_too_large(request):
-        # Refused before a byte of the body is read. Nothing is changed and the page shows no
+        # Refused without parsing the body (pdf_check.discard_body reads it, up to a point,
+        # only so the browser gets the answer). Nothing is changed and the page shows no
         # more than a GET would, so there is no CSRF to check.
+        pdf_check.discard_body(request)
         form = PdfCheckForm(data={}, files={"pdf": _oversized()})
         form.is_valid()
         return _page(request, certificate, form, status=413)

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from certificates import codes, pdf_check, verify_views
@@ -394,6 +394,23 @@ def test_an_oversized_upload_is_refused_with_a_clear_error(client, valid, monkey
         body = text(response)
         assert "The file is larger than 10 MB" in body
         assert "This file matches" not in body and "does not match" not in body
+
+
+@pytest.mark.parametrize("drain_max, read_all", [(10**9, True), (10_000, False)])
+def test_a_body_declared_too_large_is_never_parsed_and_read_only_up_to_a_point(
+    valid, monkeypatch, drain_max, read_all
+):
+    # Read and thrown away (so a browser gets the answer, not a reset connection) while it
+    # is no longer than DRAIN_MAX_BYTES; past that, answered without being read at all.
+    monkeypatch.setattr(pdf_check, "MAX_BYTES", 1000)
+    monkeypatch.setattr(pdf_check, "DRAIN_MAX_BYTES", drain_max)
+    upload = SimpleUploadedFile("c.pdf", b"x" * (1000 + pdf_check.MULTIPART_OVERHEAD + 1))
+    request = RequestFactory().post(f"/verify/{valid.printed_code}/", {"pdf": upload})
+    response = verify_views.verify_code(request, valid.printed_code)
+    assert response.status_code == 413 and "larger than" in response.content.decode()
+    assert not hasattr(request, "_files")  # the multipart body was never parsed
+    stream = request._stream
+    assert (stream._pos == stream.limit) is read_all
 
 
 def test_an_upload_of_just_over_10_mb_is_refused(client, valid):
