@@ -450,3 +450,24 @@ def test_pdf_check_form_is_on_the_canonical_address_with_a_file_field(client, va
     body = text(page(client, valid))
     assert f'action="/verify/{valid.printed_code}/#check-a-pdf"' in body
     assert 'enctype="multipart/form-data"' in body and 'type="file"' in body
+
+
+# --- the selector ----------------------------------------------------------------------------
+
+
+def test_certificate_by_code_finds_the_end_of_a_chain_of_re_issues(
+    valid, django_assert_num_queries
+):
+    from certificates.selectors import certificate_by_code
+
+    assert certificate_by_code(None) is None and certificate_by_code("") is None
+    assert certificate_by_code(codes.new_code()) is None
+    with django_assert_num_queries(1):
+        assert certificate_by_code(valid.code).current is None
+    current = valid
+    for _ in range(4):
+        current = reissue(current)
+    # The certificate, then its enrolment's certificates at once: 2, whatever the length.
+    with django_assert_num_queries(2):
+        found = certificate_by_code(valid.code)
+    assert found.pk == valid.pk and found.current.pk == current.pk
