@@ -46,6 +46,8 @@ urlpatterns = [
     # A participant's private calendar feed: calendar apps cannot sign in, so the token in
     # the address is the credential (programmes.calendar_views).
     path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
+    # Public certificate verification: anyone may check a certificate (certificates/urls.py).
+    path("verify/", include("certificates.urls")),
 ]
 
 if settings.DEBUG:
