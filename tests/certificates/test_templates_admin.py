@@ -73,7 +73,12 @@ def test_an_administrator_adds_a_template_with_a_signature_stored_privately(
         (image_bytes("GIF"), "signature.png", "image/png", "not GIF"),
         (image_bytes("PNG", size=(4000, 200)), "signature.png", "image/png", "at most 3000"),
         (image_bytes("PNG", size=(10, 5)), "signature.png", "image/png", "at least 40"),
-        (image_bytes("PNG")[:200], "signature.png", "image/png", "is not one"),
+        (
+            image_bytes("PNG", size=(900, 300), colour=(1, 2, 3))[:-40],
+            "signature.png",
+            "image/png",
+            "is not one",
+        ),
     ],
     ids=["not-an-image", "gif-named-png", "too-wide", "too-small", "truncated"],
 )
