@@ -96,8 +96,8 @@ class RevokeForm(forms.Form):
         max_length=Certificate._meta.get_field("revoked_reason").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Why it is revoked",
-        help_text="Kept on the certificate's record for administrators. The public "
-        "verification page says it was revoked, and when, but not why.",
+        help_text="Kept on the certificate's record. Anyone checking the certificate is "
+        "told it was revoked, and when.",
         error_messages={"required": "Give a reason for revoking the certificate."},
     )
 
