@@ -15,14 +15,24 @@ from .models import Certificate, CertificateTemplate
 
 class CertificateTemplateForm(forms.Form):
     name = forms.CharField(
-        max_length=200, help_text="For you: how this template is listed, e.g. “Leading Together”."
+        max_length=200,
+        help_text="For you: how this template is listed, e.g. “Leading Together”.",
+        error_messages={"required": "Enter a name for the template."},
     )
     key = forms.SlugField(
         max_length=100,
         help_text="How a programme names this template (its “certificate template” field): "
         "lower-case letters, numbers and hyphens. It cannot change once the template is made.",
+        error_messages={
+            "required": "Enter a key, e.g. leading-together.",
+            "invalid": "Use only letters, numbers, hyphens and underscores in the key.",
+        },
     )
-    signatory_name = forms.CharField(max_length=200, label="Signatory's name")
+    signatory_name = forms.CharField(
+        max_length=200,
+        label="Signatory's name",
+        error_messages={"required": "Enter the name of the person who signs the certificates."},
+    )
     signatory_title = forms.CharField(
         max_length=200, required=False, label="Signatory's title", help_text="e.g. Chief Nurse"
     )

@@ -265,3 +265,21 @@ def test_another_trusts_template_is_404_and_not_listed(admin_client, trust_b):
     assert template.version == 1
     page = admin_client.get(reverse("certificates_admin:templates")).content.decode()
     assert "Southvale template" not in page
+
+
+def test_a_signature_with_a_long_name_still_fits_on_one_page():
+    from certificates.rendering import CertificateData, render_html, render_pdf
+    from tests.certificates.test_rendering import data
+
+    values = data(
+        participant_name="Bartholomew " * 10,
+        signatory_name="Dr Angharad Rees",
+        signatory_title="Chief Nurse",
+        signature_image=image_bytes("PNG", size=(3000, 1500)),
+        signature_mime="image/png",
+    )
+    assert isinstance(values, CertificateData)
+    html = render_html(values)
+    assert 'alt="Signature of Dr Angharad Rees"' in html and 'src="data:image/png;base64,' in html
+    pdf = render_pdf(values)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1 and len(pdf_images(pdf)) == 1
