@@ -30,6 +30,7 @@ from .models import (
     CertificateTemplate,
     RenderStatus,
 )
+from .personal_data import ERASED_REASON
 from .rendering import TEMPLATE_VERSION
 from .services import CertificateRefused, certificate_issue, new_certificate, template_named
 
@@ -245,6 +246,11 @@ def certificate_reissue(
         if old.status == CertificateStatus.SUPERSEDED:
             raise CertificateRefused(
                 "This certificate has already been re-issued: re-issue the current one."
+            )
+        if old.status == CertificateStatus.REVOKED and old.revoked_reason == ERASED_REASON:
+            raise CertificateRefused(
+                "This certificate was withdrawn when its holder's personal data was erased: "
+                "it cannot be re-issued."
             )
         if old.status == CertificateStatus.REVOKED and not confirm_revoked:
             raise CertificateRefused(

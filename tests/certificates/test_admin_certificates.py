@@ -297,6 +297,18 @@ def test_reissuing_a_revoked_certificate_without_saying_so_is_refused(
     assert old.revoked_reason == "Issued in error"  # the history stays on the record
 
 
+def test_a_certificate_withdrawn_by_erasure_is_not_reissued(administrator, cohort):
+    from certificates.personal_data import ERASED_REASON
+
+    old = CertificateFactory(
+        enrolment__cohort=cohort, status="revoked", revoked_at="2026-11-01T10:00Z",
+        revoked_reason=ERASED_REASON, participant_name="",
+    )  # fmt: skip
+    with pytest.raises(CertificateRefused, match="personal data was erased"):
+        certificate_reissue(certificate=old, by=administrator, confirm_revoked=True)
+    assert Certificate.objects.count() == 1
+
+
 # --- the ZIP ------------------------------------------------------------------------------
 
 
