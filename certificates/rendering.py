@@ -15,8 +15,9 @@ the Celery task calls (issue 13). Nothing here reads the database or writes a fi
 
 from __future__ import annotations
 
+import base64
 import datetime
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -28,6 +29,7 @@ from django.utils.safestring import mark_safe
 
 TEMPLATE = "certificates/certificate.html"
 TEMPLATE_VERSION = "2026-12-a4-landscape-1"
+SIGNATURE_MIME_TYPES = ("image/png", "image/jpeg")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,21 @@ class CertificateData:
     verify_url: str
     signatory_name: str = ""
     signatory_title: str = ""
+    # The signatory's signature, as the file's bytes and its MIME type (image/png or
+    # image/jpeg): the caller reads the file, so this module stays free of storage.
+    signature_image: bytes = b""
+    signature_mime: str = ""
+
+    @property
+    def signature_src(self) -> str:
+        """The signature as a data: URL (the only kind of URL the fetcher lets through
+        besides our static files), or "" when there is none."""
+        if not self.signature_image:
+            return ""
+        if self.signature_mime not in SIGNATURE_MIME_TYPES:
+            raise ValueError(f"A signature image is PNG or JPEG, not {self.signature_mime!r}.")
+        encoded = base64.b64encode(self.signature_image).decode("ascii")
+        return f"data:{self.signature_mime};base64,{encoded}"
 
 
 def qr_svg(url: str) -> str:
@@ -56,7 +73,12 @@ def qr_svg(url: str) -> str:
 
 
 def render_html(data: CertificateData) -> str:
-    context = asdict(data) | {"qr": mark_safe(qr_svg(data.verify_url))}  # noqa: S308 - segno's
+    # Not dataclasses.asdict: it would deep-copy the signature's bytes for nothing.
+    context = {field.name: getattr(data, field.name) for field in fields(data)}
+    context |= {
+        "qr": mark_safe(qr_svg(data.verify_url)),  # noqa: S308 - segno's
+        "signature_src": data.signature_src,
+    }
     return render_to_string(TEMPLATE, context)
 
 

@@ -25,33 +25,28 @@ def _live(enrolment_id: int) -> Certificate | None:
     return Certificate.objects.filter(enrolment_id=enrolment_id, status__in=LIVE).first()
 
 
-def certificate_issue(*, enrolment: Enrolment, by=None) -> Certificate:
-    if enrolment.status != EnrolmentStatus.COMPLETED:
-        raise CertificateRefused(
-            f"Only a completed enrolment earns a certificate: this one is "
-            f"{enrolment.get_status_display().lower()}."
-        )
-    existing = _live(enrolment.pk)
-    if existing is not None:
-        return existing
+def template_named(key: str) -> CertificateTemplate | None:
+    return CertificateTemplate.objects.filter(key=key).first() if key else None
+
+
+def new_certificate(*, enrolment: Enrolment, by=None, batch=None) -> Certificate:
+    """An unsaved pending certificate of ``enrolment``: what it certifies copied from the
+    enrolment, its cohort, programme and template as they are today (issue and re-issue)."""
     cohort = enrolment.cohort
     person = enrolment.person
     programme = cohort.programme
     # A programme naming a template that does not exist is the administrator's to fix; the
-    # certificate is still issued (pending) and its render says what is wrong, with a retry.
-    template = (
-        CertificateTemplate.objects.filter(key=programme.certificate_template).first()
-        if programme.certificate_template
-        else None
-    )
-    certificate = Certificate(
+    # certificate is still issued (pending) and its render says what is wrong, with a retry
+    # (certificates.tasks.data_of).
+    template = template_named(programme.certificate_template)
+    return Certificate(
         enrolment=enrolment,
         participant_name=person.get_full_name() or person.email,
-        programme_title=cohort.programme.title,
+        programme_title=programme.title,
         cohort_name=cohort.name,
         cohort_starts_on=cohort.starts_on,
         cohort_ends_on=cohort.ends_on,
-        cpd_hours=cohort.programme.cpd_hours,
+        cpd_hours=programme.cpd_hours,
         issuing_trust_name=cohort.host_trust.name,
         template=template,
         template_version=(
@@ -61,7 +56,20 @@ def certificate_issue(*, enrolment: Enrolment, by=None) -> Certificate:
         signatory_title=template.signatory_title if template else "",
         leadership_dimensions=leadership_dimensions_developed(programme.page_id),
         issued_by=by,
+        batch=batch,
     )
+
+
+def certificate_issue(*, enrolment: Enrolment, by=None, batch=None) -> Certificate:
+    if enrolment.status != EnrolmentStatus.COMPLETED:
+        raise CertificateRefused(
+            f"Only a completed enrolment earns a certificate: this one is "
+            f"{enrolment.get_status_display().lower()}."
+        )
+    existing = _live(enrolment.pk)
+    if existing is not None:
+        return existing
+    certificate = new_certificate(enrolment=enrolment, by=by, batch=batch)
     try:
         with transaction.atomic():
             certificate.save()

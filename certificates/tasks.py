@@ -20,8 +20,15 @@ from django.core.files.base import ContentFile
 from accounts import emails as mail
 from outbox import claims
 
-from .models import Certificate, CertificateStatus, RenderStatus, certificate_storage
+from .models import (
+    Certificate,
+    CertificateStatus,
+    CertificateTemplate,
+    RenderStatus,
+    certificate_storage,
+)
 from .rendering import CertificateData, render_pdf
+from .signatures import UnreadableSignature, read_signature
 
 RENDER_STALE = timedelta(minutes=5)
 LEASE = claims.Lease(
@@ -44,7 +51,41 @@ def verify_url(certificate: Certificate) -> str:
     return mail.public_url(f"/verify/{certificate.printed_code}/")
 
 
+class CannotRender(Exception):
+    """What the administrator must fix before this certificate can render (a missing template,
+    an unreadable signature): recorded as its render_error, not retried by itself."""
+
+
+def _signature_of(certificate: Certificate) -> tuple[bytes, str]:
+    template = certificate.template
+    if template is None:
+        # certificate_issue leaves the template empty when the programme names one that does
+        # not exist (it never refuses a completed enrolment); the render says so instead.
+        from programmes.models import Programme
+
+        key = (
+            Programme.objects.filter(cohorts__enrolments=certificate.enrolment_id)
+            .values_list("certificate_template", flat=True)
+            .first()
+        )
+        if not key:
+            return b"", ""
+        if CertificateTemplate.objects.filter(key=key).exists():
+            # Added since this certificate was issued: a retry (certificate_retry_render)
+            # takes it and its signatory.
+            raise CannotRender(
+                f"The programme's certificate template “{key}” was added after this "
+                "certificate was issued: retry to use it"
+            )
+        raise CannotRender(f"The programme's certificate template “{key}” does not exist")
+    try:
+        return read_signature(template)
+    except UnreadableSignature as error:
+        raise CannotRender(str(error)) from error
+
+
 def data_of(certificate: Certificate) -> CertificateData:
+    signature, mime = _signature_of(certificate)
     return CertificateData(
         participant_name=certificate.participant_name,
         programme_title=certificate.programme_title,
@@ -57,6 +98,8 @@ def data_of(certificate: Certificate) -> CertificateData:
         verify_url=verify_url(certificate),
         signatory_name=certificate.signatory_name,
         signatory_title=certificate.signatory_title,
+        signature_image=signature,
+        signature_mime=mime,
     )
 
 
@@ -71,6 +114,10 @@ def certificate_render(certificate_id: int) -> str:
     certificate = claim.obj
     try:
         pdf = render_pdf(data_of(certificate))
+    except CannotRender as error:
+        # Retrying would fail the same way: the batch page shows this with a Retry button.
+        claim.release(render_status=RenderStatus.FAILED, render_error=str(error)[:500])
+        return "failed"
     except Exception as error:
         claim.release(render_status=RenderStatus.FAILED, render_error=str(error)[:500])
         raise

@@ -36,7 +36,12 @@ from wagtail.models import (
 )
 
 from accounts.models import Invitation, UserSession
-from certificates.models import Certificate, certificate_storage
+from certificates.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateTemplate,
+    certificate_storage,
+)
 from cms.models import ModuleProgress, ModuleReflection, Topic
 from coffee.models import (
     CoffeeMatch,
@@ -112,6 +117,8 @@ MARKERS = (
     "Sentinel pair meeting notes",
     "Sentinel improvement project",
     "Southvale sentinel kitchen",
+    "Sentinel certificate holder",
+    "Sentinel signatory",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -161,7 +168,12 @@ PUBLIC_BY_DESIGN = {"/verify/": {"Sentinelson"}}
 TWO_ROLES = "admin A, reporting lead B"
 MAY_SEE_TRUST_B = {TWO_ROLES}
 
+
 # Which model a parameter's value identifies, by the parameter's name.
+class CertificateCode:
+    """What a `<code>` in a URL names: a certificate, by its printed code, not its id."""
+
+
 KWARG_MODELS = {
     "page_id": Page,
     "parent_page_id": Page,
@@ -192,7 +204,12 @@ KWARG_MODELS = {
     "space_id": SharedSpace,
     "match_id": CoffeeMatch,
     # A certificate's code (not an id, but what names it): trust B's sentinel's certificate.
-    "code": Certificate,
+    "code": CertificateCode,
+    # The certificates admin (certificates/wagtail_hooks.py): trust B's certificates, its
+    # bulk-issue batch and its certificate template.
+    "certificate_id": Certificate,
+    "batch_id": CertificateBatch,
+    "template_id": CertificateTemplate,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -423,7 +440,17 @@ def world(db, trust_a, trust_b, superuser):
         status="completed",
     )
     certificate_b = CertificateFactory(enrolment=completed_b, status="valid")
-    records[Certificate] = [certificate_b.printed_code]
+    records[CertificateCode] = [certificate_b.printed_code]
+    # Trust B's certificates: a template, a completed enrolment's valid certificate and a
+    # failed render (what Revoke, Re-issue and Retry act on), and the batch they are in.
+    records[CertificateTemplate] = [_certificate_template(trust_b).pk]
+    batch_b = CertificateBatch.objects.create(cohort=cohort_b, started_by=other_admin, total=2)
+    records[CertificateBatch] = [batch_b.pk]
+    certificates_b = [
+        _certificate(cohort_b, batch_b, trust_b, status=status) for status in ("valid", "pending")
+    ]
+    records[Certificate] = [certificate_b.pk] + [certificate.pk for certificate in certificates_b]
+    records[Enrolment] += [certificate.enrolment_id for certificate in certificates_b]
     image_model, document_model = get_image_model(), get_document_model()
     records[image_model] = [_image(image_model).pk]
     records[document_model] = [_document(document_model).pk]
@@ -463,6 +490,31 @@ def _image(model):
     # The smallest valid GIF.
     gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"  # noqa: E501
     return model.objects.create(title="Sentinel image", file=ContentFile(gif, name="dot.gif"))
+
+
+def _certificate_template(trust):
+    return CertificateTemplate.objects.create(
+        trust=trust, key="southvale", name="Southvale template", signatory_name="Sentinel signatory"
+    )
+
+
+def _certificate(cohort, batch, trust, *, status):
+    from django.core.files.base import ContentFile
+
+    from certificates.models import certificate_storage
+
+    holder = ClinicianFactory(trust=trust, first_name="Sentinel", last_name="certificate holder")
+    enrolment = EnrolmentFactory(person=holder, cohort=cohort, status="completed")
+    pdf = certificate_storage().save("matrix/b.pdf", ContentFile(b"%PDF-1.7 sentinel"))
+    return Certificate.objects.create(
+        enrolment=enrolment, status=status, batch=batch,
+        render_status="ready" if status == "valid" else "failed",
+        render_error="" if status == "valid" else "Sentinel render error",
+        participant_name="Sentinel certificate holder", programme_title="Sentinel programme",
+        cohort_name=cohort.name, cohort_starts_on=cohort.starts_on, cohort_ends_on=cohort.ends_on,
+        issuing_trust_name=trust.name, signatory_name="Sentinel signatory",
+        pdf=pdf if status == "valid" else "", sha256="0" * 64 if status == "valid" else "",
+    )  # fmt: skip
 
 
 def _document(model):
@@ -552,6 +604,13 @@ def protected_querysets(trust_b, acting) -> dict:
             round__trust=trust_b
         ).values_list(),
         "trust B coffee choices": CoffeeOptIn.objects.filter(person__in=b_people).values_list(),
+        # Trust B's certificate batches and templates (its certificates: above).
+        "trust B certificate batches": CertificateBatch.objects.filter(
+            cohort__host_trust=trust_b
+        ).values_list(),
+        "trust B certificate templates": CertificateTemplate.objects.filter(
+            trust=trust_b
+        ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
             "pk", "type", "data"
@@ -761,6 +820,22 @@ def test_every_id_parameter_points_at_a_real_record(world):
     assert f"/admin/coffee/trusts/{world['trust_b'].pk}/" in paths
     assert f"/admin/coffee/spaces/{space_b.pk}/deactivate/" in paths
     assert f"/learn/coffee/matches/{match_b.pk}/met/" in paths
+    # The certificates admin, at trust B's cohort, batch, certificates and template.
+    template_b = CertificateTemplate.objects.get(trust=world["trust_b"])
+    batch_b = CertificateBatch.objects.get(cohort=cohort_b)
+    for path in (
+        f"/admin/certificates/cohorts/{cohort_b.pk}/",
+        f"/admin/certificates/cohorts/{cohort_b.pk}/issue/",
+        f"/admin/certificates/cohorts/{cohort_b.pk}/zip/",
+        f"/admin/certificates/batches/{batch_b.pk}/",
+        f"/admin/certificates/batches/{batch_b.pk}/progress/",
+        f"/admin/certificates/templates/{template_b.pk}/edit/",
+        f"/admin/certificates/templates/{template_b.pk}/preview/",
+    ):
+        assert path in paths, path
+    for certificate in Certificate.objects.filter(enrolment__cohort=cohort_b):
+        for action in ("retry", "revoke", "reissue"):
+            assert f"/admin/certificates/certificates/{certificate.pk}/{action}/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
 
