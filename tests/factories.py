@@ -1,6 +1,7 @@
 """factory-boy factories for every model. Each test builds only what it needs."""
 
 import datetime
+import hashlib
 
 import factory
 from django.utils import timezone
@@ -450,3 +451,30 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     )
     mark = "present"
     source = "register"
+
+
+# A stand-in for a rendered certificate: a few bytes that begin as a PDF does. Tests of the
+# rendering itself issue and render through certificates.services and certificates.tasks.
+STAND_IN_PDF = b"%PDF-1.7\n% a stand-in certificate, not rendered\n%%EOF\n"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A valid certificate with its file stored (the stand-in above), written directly, for
+    tests of downloads, listings and permissions. Pass ``status="pending", pdf="",
+    sha256=""`` for one still being prepared."""
+
+    class Meta:
+        model = "certificates.Certificate"
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status="completed")
+    status = "valid"
+    render_status = "ready"
+    participant_name = factory.LazyAttribute(lambda o: o.enrolment.person.get_full_name())
+    programme_title = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.title)
+    cohort_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.name)
+    cohort_starts_on = factory.LazyAttribute(lambda o: o.enrolment.cohort.starts_on)
+    cohort_ends_on = factory.LazyAttribute(lambda o: o.enrolment.cohort.ends_on)
+    cpd_hours = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.cpd_hours)
+    issuing_trust_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.host_trust.name)
+    pdf = factory.django.FileField(data=STAND_IN_PDF, filename="stand-in.pdf")
+    sha256 = hashlib.sha256(STAND_IN_PDF).hexdigest()
