@@ -35,6 +35,7 @@ from wagtail.models import (
 )
 
 from accounts.models import Invitation, UserSession
+from certificates.models import Certificate
 from cms.models import ModuleProgress, ModuleReflection, Topic
 from coffee.models import (
     CoffeeMatch,
@@ -67,6 +68,7 @@ from programmes.models import (
 )
 from tests.factories import (
     BoardSnapshotFactory,
+    CertificateFactory,
     ClinicianFactory,
     CohortFactory,
     EnrolmentFactory,
@@ -109,6 +111,7 @@ MARKERS = (
     "Sentinel pair meeting notes",
     "Sentinel improvement project",
     "Southvale sentinel kitchen",
+    "Sentinel certificate file",
 )
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
@@ -182,6 +185,8 @@ KWARG_MODELS = {
     "trust_id": Trust,
     "space_id": SharedSpace,
     "match_id": CoffeeMatch,
+    # A certificate's code (the holder's download under /learn/certificates/).
+    "code": Certificate,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -405,6 +410,17 @@ def world(db, trust_a, trust_b, superuser):
     )
     SchemeMember.objects.create(scheme=scheme_b, person=sentinel)
     records[PairingScheme] = [scheme_b.pk]
+    # The sentinel's certificate, from a completed trust B cohort: the download is pointed
+    # at its real code, and its file carries a marker, so serving it is seen as a leak.
+    certificate_b = CertificateFactory(
+        enrolment=EnrolmentFactory(
+            person=sentinel,
+            cohort=CohortFactory(host_trust=trust_b, name="Southvale sentinel completed cohort"),
+            status="completed",
+        ),
+        pdf__data=b"%PDF-1.7\n% Sentinel certificate file\n%%EOF\n",
+    )
+    records[Certificate] = [certificate_b.printed_code]
     image_model, document_model = get_image_model(), get_document_model()
     records[image_model] = [_image(image_model).pk]
     records[document_model] = [_document(document_model).pk]
@@ -529,6 +545,9 @@ def protected_querysets(trust_b, acting) -> dict:
             round__trust=trust_b
         ).values_list(),
         "trust B coffee choices": CoffeeOptIn.objects.filter(person__in=b_people).values_list(),
+        "trust B certificates": Certificate.objects.filter(
+            enrolment__cohort__host_trust=trust_b
+        ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
             "pk", "type", "data"
@@ -689,6 +708,23 @@ def test_the_matrix_sees_a_leak_and_a_change_when_there_is_one(world):
     assert sentinel.email == SENTINEL_EMAIL
 
 
+def test_the_matrix_sees_a_certificate_download_as_a_leak(world):
+    """The positive control for the certificate download: trust B's administrator (of the
+    host trust) is served the file, and the matrix would call that a leak to anyone else."""
+    client = Client(raise_request_exception=False)
+    admin_b = world["other_admin"]
+    client.force_login(admin_b)
+    code = Certificate.objects.get(enrolment__person=world["sentinel"]).printed_code
+    route = "learn/certificates/<str:code>/download/"
+    probe = Probe(route, f"/learn/certificates/{code}/download/", Certificate)
+    got, posted = run(client, admin_b, probe, world)
+    assert got.status == 200 and "Sentinel certificate file" in got.body
+    assert posted.status == 405
+    failures: list[str] = []
+    check("programme admin B", admin_b, probe, (got, posted), failures)
+    assert any("shows trust B's data" in f for f in failures)
+
+
 def test_every_id_parameter_points_at_a_real_record(world):
     """No route is left pointing at a made-up id when the world has a record of its model."""
     all_probes, _ = probes(world["targets"])
@@ -736,5 +772,8 @@ def test_every_id_parameter_points_at_a_real_record(world):
     assert f"/admin/coffee/trusts/{world['trust_b'].pk}/" in paths
     assert f"/admin/coffee/spaces/{space_b.pk}/deactivate/" in paths
     assert f"/learn/coffee/matches/{match_b.pk}/met/" in paths
+    # The sentinel's certificate download, by its real code.
+    certificate_b = Certificate.objects.get(enrolment__person=world["sentinel"])
+    assert f"/learn/certificates/{certificate_b.printed_code}/download/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
