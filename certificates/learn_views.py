@@ -21,9 +21,9 @@ from people.permissions import get_visible_or_404
 
 from . import codes
 from .emails import attachment_name
+from .held import certificates_held_by
 from .models import Certificate, CertificateStatus, certificate_storage
 from .permissions import may_download
-from .selectors import certificates_held_by
 
 
 @login_required

@@ -1,7 +1,6 @@
 """factory-boy factories for every model. Each test builds only what it needs."""
 
 import datetime
-import hashlib
 
 import factory
 from django.utils import timezone
@@ -453,22 +452,16 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     source = "register"
 
 
-# A stand-in for a rendered certificate: a few bytes that begin as a PDF does. Tests of the
-# rendering itself issue and render through certificates.services and certificates.tasks.
-STAND_IN_PDF = b"%PDF-1.7\n% a stand-in certificate, not rendered\n%%EOF\n"
-
-
 class CertificateFactory(factory.django.DjangoModelFactory):
-    """A valid certificate with its file stored (the stand-in above), written directly, for
-    tests of downloads, listings and permissions. Pass ``status="pending", pdf="",
-    sha256=""`` for one still being prepared."""
+    """A certificate written directly, pending and with no file: what it certifies copied
+    from its enrolment as certificates.services.certificate_issue copies it. Pass
+    ``status="valid"`` (the factory then gives it a stored PDF and its SHA-256), or a revoked
+    or superseded status with the fields the database asks of them."""
 
     class Meta:
         model = "certificates.Certificate"
 
     enrolment = factory.SubFactory(EnrolmentFactory, status="completed")
-    status = "valid"
-    render_status = "ready"
     participant_name = factory.LazyAttribute(lambda o: o.enrolment.person.get_full_name())
     programme_title = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.title)
     cohort_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.name)
@@ -476,5 +469,23 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     cohort_ends_on = factory.LazyAttribute(lambda o: o.enrolment.cohort.ends_on)
     cpd_hours = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.cpd_hours)
     issuing_trust_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.host_trust.name)
-    pdf = factory.django.FileField(data=STAND_IN_PDF, filename="stand-in.pdf")
-    sha256 = hashlib.sha256(STAND_IN_PDF).hexdigest()
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A valid certificate has its file and hash (a database constraint): store a small
+        # PDF-looking file for it unless the test brings its own.
+        if kwargs.get("status") == "valid" and not kwargs.get("pdf"):
+            import hashlib
+            import os
+
+            from django.core.files.base import ContentFile
+
+            from certificates.models import certificate_storage
+
+            content = kwargs.pop("pdf_content", None) or (
+                b"%PDF-1.7 test certificate " + os.urandom(16)
+            )
+            kwargs["pdf"] = certificate_storage().save("test/certificate.pdf", ContentFile(content))
+            kwargs["sha256"] = hashlib.sha256(content).hexdigest()
+        kwargs.pop("pdf_content", None)
+        return super()._create(model_class, *args, **kwargs)

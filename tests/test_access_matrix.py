@@ -35,7 +35,7 @@ from wagtail.models import (
 )
 
 from accounts.models import Invitation, UserSession
-from certificates.models import Certificate
+from certificates.models import Certificate, certificate_storage
 from cms.models import ModuleProgress, ModuleReflection, Topic
 from coffee.models import (
     CoffeeMatch,
@@ -113,6 +113,7 @@ MARKERS = (
     "Southvale sentinel kitchen",
     "Sentinel certificate file",
 )
+SENTINEL_CERTIFICATE_FILE = b"%PDF-1.7\n% Sentinel certificate file\n%%EOF\n"
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
 PUBLIC_PREFIXES = (
@@ -185,7 +186,7 @@ KWARG_MODELS = {
     "trust_id": Trust,
     "space_id": SharedSpace,
     "match_id": CoffeeMatch,
-    # A certificate's code (the holder's download under /learn/certificates/).
+    # A certificate's code (not an id, but what names it): trust B's sentinel's certificate.
     "code": Certificate,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
@@ -410,15 +411,15 @@ def world(db, trust_a, trust_b, superuser):
     )
     SchemeMember.objects.create(scheme=scheme_b, person=sentinel)
     records[PairingScheme] = [scheme_b.pk]
-    # The sentinel's certificate, from a completed trust B cohort: the download is pointed
-    # at its real code, and its file carries a marker, so serving it is seen as a leak.
+    # The sentinel's certificate from a completed trust B cohort, probed by its printed code.
+    completed_b = EnrolmentFactory(
+        person=sentinel,
+        cohort=CohortFactory(host_trust=trust_b, name="Southvale sentinel completed cohort"),
+        status="completed",
+    )
+    # Its file carries a marker, so a download served to anyone who may not have it is a leak.
     certificate_b = CertificateFactory(
-        enrolment=EnrolmentFactory(
-            person=sentinel,
-            cohort=CohortFactory(host_trust=trust_b, name="Southvale sentinel completed cohort"),
-            status="completed",
-        ),
-        pdf__data=b"%PDF-1.7\n% Sentinel certificate file\n%%EOF\n",
+        enrolment=completed_b, status="valid", pdf_content=SENTINEL_CERTIFICATE_FILE
     )
     records[Certificate] = [certificate_b.printed_code]
     image_model, document_model = get_image_model(), get_document_model()
@@ -450,6 +451,7 @@ def world(db, trust_a, trust_b, superuser):
         "other_admin": other_admin,
         "trust_b": trust_b,
         "superuser": superuser,
+        "certificate_b": certificate_b,
     }
 
 
@@ -536,6 +538,9 @@ def protected_querysets(trust_b, acting) -> dict:
         ).values_list(),
         "trust B schemes": PairingScheme.objects.filter(trust=trust_b).values_list(),
         "trust B scheme members": SchemeMember.objects.filter(scheme__trust=trust_b).values_list(),
+        "trust B certificates": Certificate.objects.filter(
+            enrolment__cohort__host_trust=trust_b
+        ).values_list(),
         # Trust B's Tandem coffee: its settings, spaces, rounds, matches and who said "we met".
         "trust B coffee scheme": CoffeeScheme.objects.filter(trust=trust_b).values_list(),
         "trust B shared spaces": SharedSpace.objects.filter(trust=trust_b).values_list(),
@@ -545,9 +550,6 @@ def protected_querysets(trust_b, acting) -> dict:
             round__trust=trust_b
         ).values_list(),
         "trust B coffee choices": CoffeeOptIn.objects.filter(person__in=b_people).values_list(),
-        "trust B certificates": Certificate.objects.filter(
-            enrolment__cohort__host_trust=trust_b
-        ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
             "pk", "type", "data"
@@ -714,11 +716,13 @@ def test_the_matrix_sees_a_certificate_download_as_a_leak(world):
     client = Client(raise_request_exception=False)
     admin_b = world["other_admin"]
     client.force_login(admin_b)
-    code = Certificate.objects.get(enrolment__person=world["sentinel"]).printed_code
+    certificate = world["certificate_b"]
     route = "learn/certificates/<str:code>/download/"
-    probe = Probe(route, f"/learn/certificates/{code}/download/", Certificate)
+    probe = Probe(route, f"/learn/certificates/{certificate.printed_code}/download/", Certificate)
     got, posted = run(client, admin_b, probe, world)
-    assert got.status == 200 and "Sentinel certificate file" in got.body
+    issued = certificate_storage().open(certificate.pdf.name).read()
+    assert got.status == 200 and got.body == issued.decode(errors="ignore")
+    assert "Sentinel certificate file" in got.body
     assert posted.status == 405
     failures: list[str] = []
     check("programme admin B", admin_b, probe, (got, posted), failures)
@@ -733,6 +737,8 @@ def test_every_id_parameter_points_at_a_real_record(world):
         part for p in user_routes for part in p.path.replace("?id=", "/").split("/")
     }
     paths = {p.path for p in all_probes}
+    # The sentinel's certificate download, by its real code.
+    assert f"/learn/certificates/{world['certificate_b'].printed_code}/download/" in paths
     enrolment_b = Enrolment.objects.get(goals="Sentinel goals for the cohort")
     cohort_b = enrolment_b.cohort
     assert cohort_b.host_trust == world["trust_b"]
@@ -772,8 +778,5 @@ def test_every_id_parameter_points_at_a_real_record(world):
     assert f"/admin/coffee/trusts/{world['trust_b'].pk}/" in paths
     assert f"/admin/coffee/spaces/{space_b.pk}/deactivate/" in paths
     assert f"/learn/coffee/matches/{match_b.pk}/met/" in paths
-    # The sentinel's certificate download, by its real code.
-    certificate_b = Certificate.objects.get(enrolment__person=world["sentinel"])
-    assert f"/learn/certificates/{certificate_b.printed_code}/download/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk

@@ -3,7 +3,7 @@ certificates: the template loads this tag."""
 
 from django import template
 
-from ..selectors import certificates_held_by
+from ..held import certificates_held_by
 
 register = template.Library()
 

@@ -17,7 +17,6 @@ from people.access import AccessRole
 from privacy.services import person_erase
 from programmes import services as programmes
 from tests.factories import (
-    STAND_IN_PDF,
     CertificateFactory,
     ClinicianFactory,
     CohortFacilitatorFactory,
@@ -27,6 +26,18 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# What the valid certificates below hold: not rendered (tests/certificates/test_issue.py and
+# the email tests here render for real), so a download can be compared byte for byte.
+STAND_IN_PDF = b"%PDF-1.7\n% a stand-in certificate\n%%EOF\n"
+
+
+def valid_certificate(**fields):
+    return CertificateFactory(status="valid", pdf_content=STAND_IN_PDF, **fields)
+
+
+def pending_certificate(**fields):
+    return CertificateFactory(**fields)  # the factory's default: being prepared, no file
 
 
 @pytest.fixture
@@ -86,7 +97,7 @@ def test_the_holder_is_emailed_their_pdf_and_verify_link_once(
 
 
 def test_a_certificate_revoked_before_the_email_goes_is_not_sent(participant):
-    certificate = CertificateFactory(enrolment__person=participant)
+    certificate = valid_certificate(enrolment__person=participant)
     Certificate.objects.filter(pk=certificate.pk).update(
         status=CertificateStatus.REVOKED, revoked_at=timezone.now(), revoked_reason="Error"
     )
@@ -97,7 +108,7 @@ def test_a_certificate_revoked_before_the_email_goes_is_not_sent(participant):
 
 
 def test_an_erased_or_deactivated_holder_is_not_emailed(participant, trust_a):
-    certificate = CertificateFactory(enrolment__person=participant)
+    certificate = valid_certificate(enrolment__person=participant)
     participant.is_active = False
     participant.save()
     assert send_certificate_email(certificate.pk) == "nobody to send to"
@@ -144,7 +155,7 @@ def download_path(certificate, code=None):
 
 @pytest.fixture
 def held(participant, host):
-    return CertificateFactory(enrolment__person=participant, enrolment__cohort__host_trust=host)
+    return valid_certificate(enrolment__person=participant, enrolment__cohort__host_trust=host)
 
 
 def staff(role, trust):
@@ -276,9 +287,7 @@ def test_a_revoked_certificate_is_kept_from_its_holder_but_not_from_staff(client
 
 
 def test_a_certificate_being_prepared_has_nothing_to_download(client, participant):
-    pending = CertificateFactory(
-        enrolment__person=participant, status="pending", render_status="queued", pdf="", sha256=""
-    )
+    pending = pending_certificate(enrolment__person=participant)
     client.force_login(participant)
     assert client.get(download_path(pending)).status_code == 404
 
@@ -297,17 +306,15 @@ def cards(client, path="/learn/"):
 
 
 def test_my_learning_lists_each_certificate_by_its_status(client, participant):
-    valid = CertificateFactory(enrolment__person=participant)
-    pending = CertificateFactory(
-        enrolment__person=participant, status="pending", render_status="queued", pdf="", sha256=""
-    )
-    revoked = revoke(CertificateFactory(enrolment__person=participant), reason="Issued in error.")
+    valid = valid_certificate(enrolment__person=participant)
+    pending = pending_certificate(enrolment__person=participant)
+    revoked = revoke(valid_certificate(enrolment__person=participant), reason="Issued in error.")
     # A re-issue: the old one superseded by the new, both of the same enrolment.
-    old = CertificateFactory(enrolment__person=participant)
+    old = valid_certificate(enrolment__person=participant)
     Certificate.objects.filter(pk=old.pk).update(
         status=CertificateStatus.REVOKED, revoked_at=timezone.now(), revoked_reason="x"
     )
-    new = CertificateFactory(enrolment=old.enrolment, issued_on=timezone.localdate())
+    new = valid_certificate(enrolment=old.enrolment, issued_on=timezone.localdate())
     Certificate.objects.filter(pk=old.pk).update(
         status=CertificateStatus.SUPERSEDED, superseded_by=new, revoked_at=None, revoked_reason=""
     )
@@ -336,7 +343,7 @@ def test_my_learning_lists_each_certificate_by_its_status(client, participant):
 
 
 def test_my_learning_shows_only_ones_own_certificates(client, participant, trust_b):
-    CertificateFactory(enrolment__person=ClinicianFactory(trust=trust_b))
+    valid_certificate(enrolment__person=ClinicianFactory(trust=trust_b))
     client.force_login(participant)
     assert cards(client) == {}
     assert "You have no certificates yet" in client.get("/learn/").content.decode()
@@ -346,7 +353,7 @@ def test_my_learning_certificates_cost_one_query_however_many(client, participan
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    CertificateFactory(enrolment__person=participant)
+    valid_certificate(enrolment__person=participant)
     client.force_login(participant)
     client.get("/learn/")
 
@@ -357,12 +364,12 @@ def test_my_learning_certificates_cost_one_query_however_many(client, participan
 
     one = queries()
     for _ in range(4):
-        CertificateFactory(enrolment__person=participant)
+        valid_certificate(enrolment__person=participant)
     assert queries() == one
     assert len(cards(client)) == 5
 
 
 def test_issued_on_is_shown_as_a_date(client, participant):
-    CertificateFactory(enrolment__person=participant, issued_on=datetime.date(2026, 11, 30))
+    valid_certificate(enrolment__person=participant, issued_on=datetime.date(2026, 11, 30))
     client.force_login(participant)
     assert "30 November 2026" in client.get("/learn/certificates/").content.decode()

@@ -146,7 +146,7 @@ def test_control_without_the_unique_index_five_calls_make_five(completed, withou
 
 @pytest.fixture
 def valid(monkeypatch):
-    certificate = CertificateFactory()
+    certificate = CertificateFactory(status="valid")
     widen(monkeypatch, emails, "message_for")  # emailed_at read, not yet set
     return certificate
 

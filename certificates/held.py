@@ -1,4 +1,5 @@
-"""Reads of certificates for the pages that show them."""
+"""The holder's own certificates, as My learning and /learn/certificates/ show them (a
+selector: reads only)."""
 
 from __future__ import annotations
 
