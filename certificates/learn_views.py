@@ -10,6 +10,8 @@ as for a code that does not exist, so a refusal confirms nothing.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -24,6 +26,8 @@ from .emails import attachment_name
 from .held import certificates_held_by
 from .models import Certificate, CertificateStatus, certificate_storage
 from .permissions import may_download
+
+logger = logging.getLogger("tandem.certificates")
 
 
 @login_required
@@ -47,8 +51,14 @@ def download(request, code: str):
     )
     if not may_download(request.user, certificate):
         raise Http404("No such certificate.")
-    holder = certificate.enrolment.person_id == request.user.pk
-    if not holder:
+    try:
+        stored_file = certificate_storage().open(certificate.pdf.name, "rb")
+    except FileNotFoundError:
+        # The record names a file the storage no longer has: ours to fix (re-issue), not the
+        # person's; they are told there is nothing to download rather than shown an error.
+        logger.error("Certificate %s: its file %s is missing", certificate.pk, certificate.pdf)
+        raise Http404("No such certificate.") from None
+    if certificate.enrolment.person_id != request.user.pk:
         # Someone's certificate leaving the site for staff records is audited, as exports are.
         audit.record(
             action=audit.Action.EXPORTED,
@@ -60,7 +70,7 @@ def download(request, code: str):
         )
     status = "" if certificate.status == CertificateStatus.VALID else certificate.status
     response = FileResponse(
-        certificate_storage().open(certificate.pdf.name, "rb"),
+        stored_file,
         as_attachment=True,
         filename=attachment_name(certificate, status=status),
         content_type="application/pdf",

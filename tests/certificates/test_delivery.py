@@ -292,6 +292,15 @@ def test_a_certificate_being_prepared_has_nothing_to_download(client, participan
     assert client.get(download_path(pending)).status_code == 404
 
 
+def test_a_certificate_whose_file_is_missing_is_a_404_not_an_error(
+    client, participant, held, caplog
+):
+    certificate_storage().delete(held.pdf.name)
+    client.force_login(participant)
+    assert client.get(download_path(held)).status_code == 404
+    assert "is missing" in caplog.text
+
+
 # --- My learning ------------------------------------------------------------------------------
 
 
