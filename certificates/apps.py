@@ -6,5 +6,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self):
-        # A completed enrolment's certificate is issued on programmes' event.
-        from . import receivers  # noqa: F401
+        # A completed enrolment's certificate is issued on programmes' event; who may see
+        # and download certificates is declared in people.permissions.
+        from . import permissions, receivers  # noqa: F401

@@ -7,6 +7,11 @@ transaction by the pure ``certificates.rendering.render_pdf``, stored, and recor
 SHA-256, and the certificate made valid — only while the run's claim is still its own; a run
 that lost its claim deletes the file it stored. Running it twice gives one certificate and
 one file.
+
+Once the render is recorded, ``send_certificate_email`` (on the ``email`` queue) is queued
+through the outbox in the same transaction as the render's result: a render that lost its
+claim records nothing and queues nothing. The email is sent once, under the certificate's
+row lock (``emailed_at``), and only while the certificate is still valid.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 
 from accounts import emails as mail
 from outbox import claims
 
+from . import emails
 from .models import (
     Certificate,
     CertificateStatus,
@@ -123,14 +131,49 @@ def certificate_render(certificate_id: int) -> str:
         raise
     storage = certificate_storage()
     name = storage.save(f"{certificate.issued_on:%Y/%m}/{certificate.code}.pdf", ContentFile(pdf))
-    finished = claim.finish(
-        pdf=name,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        status=CertificateStatus.VALID,
-        render_status=RenderStatus.READY,
-        render_error="",
-    )
+    with transaction.atomic():
+        finished = claim.finish(
+            pdf=name,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            status=CertificateStatus.VALID,
+            render_status=RenderStatus.READY,
+            render_error="",
+        )
+        if finished:
+            # In the transaction that makes it valid: committed together, or not at all.
+            send_certificate_email.delay(certificate.pk)
     if not finished:
         storage.delete(name)  # taken over meanwhile: the successor stores its own
         return "taken over"
     return "rendered"
+
+
+def _refuse_email(certificate: Certificate) -> str | None:
+    if certificate.emailed_at:
+        return "already sent"
+    if certificate.status != CertificateStatus.VALID:
+        # Revoked or superseded since it was rendered: its holder is not sent a document
+        # that is no longer current (the re-issue sends its own).
+        return f"certificate is {certificate.status}"
+    return None
+
+
+@shared_task
+def send_certificate_email(certificate_id: int) -> str:
+    """Email the holder their certificate (the PDF attached, the verify link, and where to
+    download it). Once: under the certificate's row lock, ``emailed_at`` checked and set."""
+    try:
+        with claims.row_locked(
+            Certificate.objects.select_related("enrolment__person"),
+            certificate_id,
+            refuse=_refuse_email,
+        ) as certificate:
+            to = emails.recipient(certificate)
+            if to is None:
+                return "nobody to send to"
+            emails.message_for(certificate, to=to).send()
+            certificate.emailed_at = timezone.now()
+            certificate.save(update_fields=["emailed_at"])
+    except claims.NotClaimed as skipped:
+        return skipped.reason
+    return "sent"

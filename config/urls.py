@@ -37,6 +37,9 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     # Tandem coffee (coffee/), before the other /learn/ pages.
     path("learn/coffee/", include("coffee.urls")),
+    # The holder's certificates and their downloads (certificates/learn_urls.py), before the
+    # other /learn/ pages as coffee's are; /verify/ is certificates/urls.py's.
+    path("learn/certificates/", include("certificates.learn_urls")),
     path("learn/", include("cms.urls")),
     path("learn/", include("programmes.urls")),  # enrolling and withdrawing
     path("learn/", include("pairing.urls")),  # pairs, shadowing, meetings, projects

@@ -85,6 +85,7 @@ RACE_MODULES = {
     "test_checkin_concurrency.py",
     "test_round_concurrency.py",
     "test_pairing_concurrency.py",
+    "test_issue_concurrency.py",
 }
 
 

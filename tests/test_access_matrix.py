@@ -119,7 +119,9 @@ MARKERS = (
     "Southvale sentinel kitchen",
     "Sentinel certificate holder",
     "Sentinel signatory",
+    "Sentinel certificate file",
 )
+SENTINEL_CERTIFICATE_FILE = b"%PDF-1.7\n% Sentinel certificate file\n%%EOF\n"
 
 # Reachable by anyone: the site, sign-in and sign-up flows, health, verification, search.
 PUBLIC_PREFIXES = (
@@ -439,7 +441,10 @@ def world(db, trust_a, trust_b, superuser):
         cohort=CohortFactory(host_trust=trust_b, name="Southvale sentinel completed cohort"),
         status="completed",
     )
-    certificate_b = CertificateFactory(enrolment=completed_b, status="valid")
+    # Its file carries a marker, so a download served to anyone who may not have it is a leak.
+    certificate_b = CertificateFactory(
+        enrolment=completed_b, status="valid", pdf_content=SENTINEL_CERTIFICATE_FILE
+    )
     records[CertificateCode] = [certificate_b.printed_code]
     # Trust B's certificates: a template, a completed enrolment's valid certificate and a
     # failed render (what Revoke, Re-issue and Retry act on), and the batch they are in.
@@ -773,6 +778,25 @@ def test_the_matrix_sees_a_leak_and_a_change_when_there_is_one(world):
     assert sentinel.email == SENTINEL_EMAIL
 
 
+def test_the_matrix_sees_a_certificate_download_as_a_leak(world):
+    """The positive control for the certificate download: trust B's administrator (of the
+    host trust) is served the file, and the matrix would call that a leak to anyone else."""
+    client = Client(raise_request_exception=False)
+    admin_b = world["other_admin"]
+    client.force_login(admin_b)
+    certificate = world["certificate_b"]
+    route = "learn/certificates/<str:code>/download/"
+    probe = Probe(route, f"/learn/certificates/{certificate.printed_code}/download/", Certificate)
+    got, posted = run(client, admin_b, probe, world)
+    issued = certificate_storage().open(certificate.pdf.name).read()
+    assert got.status == 200 and got.body == issued.decode(errors="ignore")
+    assert "Sentinel certificate file" in got.body
+    assert posted.status == 405
+    failures: list[str] = []
+    check("programme admin B", admin_b, probe, (got, posted), failures)
+    assert any("shows trust B's data" in f for f in failures)
+
+
 def test_every_id_parameter_points_at_a_real_record(world):
     """No route is left pointing at a made-up id when the world has a record of its model."""
     all_probes, _ = probes(world["targets"])
@@ -781,6 +805,8 @@ def test_every_id_parameter_points_at_a_real_record(world):
         part for p in user_routes for part in p.path.replace("?id=", "/").split("/")
     }
     paths = {p.path for p in all_probes}
+    # The sentinel's certificate download, by its real code.
+    assert f"/learn/certificates/{world['certificate_b'].printed_code}/download/" in paths
     enrolment_b = Enrolment.objects.get(goals="Sentinel goals for the cohort")
     cohort_b = enrolment_b.cohort
     assert cohort_b.host_trust == world["trust_b"]

@@ -958,6 +958,32 @@ def test_a_visit_to_confirm(learner, trust_a, django_capture_on_commit_callbacks
     assert "2.5 hours" in message.subject
 
 
+@sends("certificates/email/certificate_ready")
+def test_a_certificate_ready(learner, cohort_of, django_capture_on_commit_callbacks):
+    """Once a completed enrolment's certificate is rendered, its holder is sent the PDF with
+    its verify link and where to download it again (certificates.tasks)."""
+    from certificates.models import Certificate
+    from programmes import services
+    from tests.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(cohort=cohort_of(), person=learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_complete(
+            enrolment=enrolment, by=UserFactory(is_superuser=True), reason="All rules met"
+        )
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    message = only_email(learner.email)
+    assert message.subject == f"Your certificate for {PROGRAMME_TITLE}"
+    links = assert_tandem_email(
+        message, mentions=[f"Hello {NAME},", PROGRAMME_TITLE, "Rowan & Ash"]
+    )
+    assert f"{PUBLIC}/verify/{certificate.printed_code}/" in links
+    assert f"{PUBLIC}/learn/certificates/" in links
+    [(filename, content, _)] = message.attachments
+    assert filename == f"tandem-certificate-{certificate.printed_code}.pdf"
+    assert content.startswith(b"%PDF")
+
+
 def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     import allauth
 
@@ -981,6 +1007,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     }
     coffee_emails = {"coffee/email/match", "coffee/email/carried_over"}
     pairing_emails = {"pairing/email/paired", "pairing/email/visit_to_confirm"}
+    certificate_emails = {"certificates/email/certificate_ready"}
     # Tandem's own
     assert in_tandem - in_allauth == {
         "accounts/email/invitation",
@@ -989,6 +1016,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
         *session_emails,
         *coffee_emails,
         *pairing_emails,
+        *certificate_emails,
     }
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"

@@ -334,6 +334,8 @@ CELERY_TASK_ROUTES = {
     "coffee.tasks.send_coffee_carry_over": {"queue": "email"},
     "pairing.tasks.send_pairing_announcement": {"queue": "email"},
     "pairing.tasks.send_visit_to_confirm": {"queue": "email"},
+    # Before the pattern below: an exact name wins over a pattern (Celery's MapRoute).
+    "certificates.tasks.send_certificate_email": {"queue": "email"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web

@@ -254,8 +254,9 @@ def test_my_learning_queries_do_not_grow_with_progress(
     client.force_login(participant)
     client.get("/learn/")
     # Session, person, groups, site, navigation; marks, programmes, their modules, reflections;
-    # the person's pairs with their hours, and whether they support any (pairing_tags: 2).
-    with django_assert_max_num_queries(16):
+    # the person's pairs with their hours, and whether they support any (pairing_tags: 2);
+    # their certificates (certificate_tags: 1).
+    with django_assert_max_num_queries(17):
         html = page(client, "/learn/")
     assert len(html.select(".progress-card")) == 2
 
