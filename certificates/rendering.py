@@ -35,6 +35,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from core.pdf import font_subsetter  # noqa: F401 - re-exported: which subsetter renders
+
 TEMPLATE = "certificates/certificate.html"
 TEMPLATE_VERSION = "2026-12-a4-landscape-1"
 
@@ -123,18 +125,6 @@ def _fonts():
 
         _font_config = FontConfiguration()
     return _font_config
-
-
-def font_subsetter() -> str:
-    """Which font subsetter WeasyPrint uses for the fonts it embeds: ``"harfbuzz"`` when
-    ``libharfbuzz-subset0`` loaded (and HarfBuzz is at least 4.1.0 — WeasyPrint's own test,
-    ``weasyprint.pdf.fonts.Font.subset``), else ``"fonttools"``, which WeasyPrint falls back
-    to with only a log warning and which is 3 to 5 times slower."""
-    from weasyprint.pdf import fonts
-
-    if fonts.harfbuzz_subset is not None and fonts.harfbuzz.hb_version_atleast(4, 1, 0):
-        return "harfbuzz"
-    return "fonttools"
 
 
 def _base_url() -> str:

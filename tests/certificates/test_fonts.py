@@ -161,3 +161,20 @@ def test_the_spy_sees_what_real_markup_would_fetch(spy):
     reader = PdfReader(io.BytesIO(render_document(html).write_pdf()))
     assert "http://169.254.169.254/" in spy.urls
     assert reader.attachments == {}
+
+
+def test_font_subsetter_names_harfbuzz_only_when_weasyprint_would_use_it(monkeypatch):
+    from weasyprint.pdf import fonts
+
+    assert rendering.font_subsetter() == "harfbuzz"  # installed here and in CI (.ci/run)
+
+    class OldHarfBuzz:
+        @staticmethod
+        def hb_version_atleast(*version):
+            return version <= (4, 0, 0)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fonts, "harfbuzz", OldHarfBuzz)  # below 4.1.0: WeasyPrint uses fontTools
+        assert rendering.font_subsetter() == "fonttools"
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # libharfbuzz-subset0 missing
+    assert rendering.font_subsetter() == "fonttools"
