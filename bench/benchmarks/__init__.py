@@ -8,6 +8,7 @@ bench would make production import django.test.
 from . import (  # noqa: F401  (registers their benchmarks)
     attendance,
     cache,
+    certificates,
     checkin,
     cms_pages,
     coffee,

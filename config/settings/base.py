@@ -457,6 +457,9 @@ LOGGING = {
         # Wagtail queues a reference-index task per save; two INFO lines each drown the logs.
         "django_tasks": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Seven INFO lines a certificate rendered ("Step 1 - Fetching and parsing HTML"...);
+        # WeasyPrint's warnings (a refused fetch, a missing glyph) still show.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 
