@@ -16,6 +16,8 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 
 from accounts import emails as mail
 from outbox import claims
@@ -87,3 +89,25 @@ def certificate_render(certificate_id: int) -> str:
         storage.delete(name)  # taken over meanwhile: the successor stores its own
         return "taken over"
     return "rendered"
+
+
+@shared_task
+def resume_stalled_renders() -> int:
+    """Re-queue renders whose worker died: rendering with no heartbeat for RENDER_STALE. A
+    worker killed outright (SIGKILL, a lost machine) takes its message with it — the Redis
+    broker gives it back only after its visibility timeout (an hour), the filesystem broker
+    never — and a redelivery that came while the dead run's heartbeat was fresh was refused
+    as busy. Beat runs this every few minutes; the re-queued run takes the stale claim over,
+    and one that finds the certificate rendered meanwhile is refused."""
+    cutoff = timezone.now() - RENDER_STALE
+    ids = list(
+        Certificate.objects.filter(
+            status=CertificateStatus.PENDING,
+            render_status=RenderStatus.RENDERING,
+            heartbeat_at__lt=cutoff,
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for certificate_id in ids:
+            certificate_render.delay(certificate_id)
+    return len(ids)

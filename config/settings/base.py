@@ -334,6 +334,8 @@ CELERY_TASK_ROUTES = {
     "coffee.tasks.send_coffee_carry_over": {"queue": "email"},
     "pairing.tasks.send_pairing_announcement": {"queue": "email"},
     "pairing.tasks.send_visit_to_confirm": {"queue": "email"},
+    # Not behind a cohort's 5,000 renders in the pdf queue: it is what rescues them.
+    "certificates.tasks.resume_stalled_renders": {"queue": "default"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web
@@ -408,6 +410,12 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-resume-stalled-subject-access": {
         "task": "privacy.tasks.resume_stalled_subject_access",
         "schedule": 600.0,
+    },
+    # Certificate renders whose worker was killed are re-queued (certificates.tasks).
+    "certificates-resume-stalled-renders": {
+        "task": "certificates.tasks.resume_stalled_renders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
 }
 
