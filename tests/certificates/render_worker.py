@@ -38,8 +38,15 @@ if options := os.environ.get("TANDEM_TEST_BROKER_OPTIONS"):
 settings.CELERY_TASK_ALWAYS_EAGER = False
 django.setup()
 
+from celery.signals import worker_ready  # noqa: E402
+
 from certificates import tasks  # noqa: E402
 from config.celery import app  # noqa: E402
+from outbox.tasks import _sweep_when_a_worker_starts  # noqa: E402
+
+# The test sweeps the outbox itself, when it means to; and a start-up sweep queued on the
+# high queue, which this worker does not consume, would be left for later tests' workers.
+worker_ready.disconnect(_sweep_when_a_worker_starts)
 
 _render_pdf = tasks.render_pdf
 
