@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (registers their benchmarks)
     attendance,
     cache,
     certificates,
+    certificates_bulk,
     checkin,
     cms_pages,
     coffee,

@@ -12,8 +12,8 @@ alternating, since this machine's speed drifts:
   (``certificates.combined.render_combined_pdf``) against one render each, per certificate
   (target at most 0.75).
 
-Bulk issue through Celery workers against ``multiprocessing.Pool`` (issue 13's (d)) is not
-measured here yet.
+Bulk issue through Celery workers against ``multiprocessing.Pool`` (issue 13's (d)) is
+``certificates-bulk-issue``, in certificates_bulk.py.
 """
 
 from __future__ import annotations
