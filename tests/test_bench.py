@@ -475,6 +475,7 @@ def test_make_bench_creates_its_own_database_and_never_opens_the_real_one(tmp_pa
     assert {s["benchmark"] for s in data["skipped"]} == {
         "programmes-enrol-contention",
         "programmes-checkin-contention",
+        "certificates-bulk-issue",
     }
 
 
