@@ -115,6 +115,11 @@ def results_as_dict(
         "repeat": repeat,
         "warmup": warmup,
         "results": [m.as_dict() for r in results for m in r.measurements if r.ok],
+        "notes": [
+            {"benchmark": r.benchmark.name, "group": r.benchmark.group, "note": note}
+            for r in results
+            for note in r.notes
+        ],
         "skipped": [
             {"benchmark": r.benchmark.name, "group": r.benchmark.group, "reason": r.skipped}
             for r in results

@@ -24,6 +24,14 @@ Two more for what one connection cannot show:
 - ``ctx.skip(reason)``: the benchmark cannot run on this database (e.g. it needs PostgreSQL);
   the command prints the reason instead of a row, and does not fail.
 
+And two for comparing variants on a machine whose speed drifts:
+
+- ``ctx.measure_alternating({"project": fn, "reference": ref})``: each variant called in
+  turn, round after round (the order rotating), so a slow spell slows them all alike; one
+  measurement per label.
+- ``ctx.note(text)``: a line printed under the table (a ratio to its target, a size, which
+  library is in use), and kept in the JSON.
+
 Nothing here creates or chooses a database: :func:`run_benchmarks` uses the current one (the
 tests call it inside pytest's test database) and :func:`throwaway_test_database` is what the
 command wraps it in, so the developer's real database is never touched.
@@ -217,6 +225,11 @@ class BenchContext:
         self.warmup = warmup
         self.using = using
         self.measurements: list[Measurement] = []
+        self.notes: list[str] = []
+
+    def note(self, text: str) -> None:
+        """A line for the report under the table (a ratio, a size, a setting in use)."""
+        self.notes.append(text)
 
     @property
     def connection(self):
@@ -288,6 +301,49 @@ class BenchContext:
             measurement.queries.append(len(captured.captured_queries))
         self.measurements.append(measurement)
         return measurement
+
+    def measure_alternating(
+        self,
+        fns: dict[str, Callable[[], Any]],
+        *,
+        repeat: int | None = None,
+        warmup: int | None = None,
+    ) -> dict[str, Measurement]:
+        """Call each of ``fns`` (label: function) in turn, ``warmup`` rounds untimed, then
+        ``repeat`` timed rounds, rotating which goes first each round: variants compared
+        this way share the machine's slow and fast spells, so their ratio holds even when
+        the absolute times drift. Records one measurement per label (time and queries)."""
+        repeat = self.repeat if repeat is None else repeat
+        warmup = self.warmup if warmup is None else warmup
+        if repeat < 1 or not fns:
+            raise ValueError("repeat must be at least 1, with at least one function")
+        for label in fns:
+            self._check_label(label)
+        labels = list(fns)
+        for _ in range(warmup):
+            for label in labels:
+                fns[label]()
+        measurements = {
+            label: Measurement(
+                benchmark=self.benchmark.name,
+                group=self.benchmark.group,
+                label=label,
+                warmup=warmup,
+            )
+            for label in labels
+        }
+        for round_ in range(repeat):
+            shift = round_ % len(labels)
+            for label in labels[shift:] + labels[:shift]:
+                self.connection.queries_log.clear()
+                with CaptureQueriesContext(self.connection) as captured:
+                    start = time.perf_counter()
+                    fns[label]()
+                    elapsed = time.perf_counter() - start
+                measurements[label].timings_ms.append(elapsed * 1000)
+                measurements[label].queries.append(len(captured.captured_queries))
+        self.measurements.extend(measurements.values())
+        return measurements
 
     def measure_request(
         self,
@@ -413,6 +469,7 @@ class BenchResult:
     error: str | None = None
     traceback: str | None = None
     skipped: str | None = None  # why it could not run here (ctx.skip); not a failure
+    notes: list[str] = field(default_factory=list)  # ctx.note(...), printed under the table
 
     @property
     def ok(self) -> bool:
@@ -455,9 +512,13 @@ def run_benchmark(
             seconds=time.perf_counter() - start,
             error=f"{type(error).__name__}: {error}".strip(),
             traceback=traceback.format_exc(),
+            notes=ctx.notes,
         )
     return BenchResult(
-        benchmark=bench, measurements=ctx.measurements, seconds=time.perf_counter() - start
+        benchmark=bench,
+        measurements=ctx.measurements,
+        seconds=time.perf_counter() - start,
+        notes=ctx.notes,
     )
 
 

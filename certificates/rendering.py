@@ -7,9 +7,16 @@ the Celery task calls (issue 13). Nothing here reads the database or writes a fi
 - WeasyPrint fetches through ``ProjectFilesFetcher``: ``data:`` URLs and files inside the
   project's own static folders only — no network, no ``file://`` anywhere else. A refused
   fetch is logged by WeasyPrint and the certificate renders without it.
-- Fonts: DejaVu Sans and Serif from Debian's ``fonts-dejavu-core`` (named in the README's
-  system packages), so output is the same on every machine with that package; one
-  ``FontConfiguration`` per process, shared across renders.
+- Fonts come from named Debian packages (the README's "System packages"): DejaVu
+  (``fonts-dejavu-core``) for Latin, Greek and Cyrillic, Noto (``fonts-noto-core``) for
+  Arabic, Hebrew and the Indic scripts, Droid Sans Fallback (``fonts-droid-fallback``) for
+  Chinese, Japanese and Korean, Noto Color Emoji (``fonts-noto-color-emoji``); the template's
+  font-family lists them, so output is the same on every machine with those packages. One
+  ``FontConfiguration`` per process, shared across renders. A long name is set smaller
+  (``name_size``) so 120 characters still fit on the one page.
+- ``font_subsetter()`` says which subsetter WeasyPrint uses: HarfBuzz's when
+  ``libharfbuzz-subset0`` is installed, else fontTools, 3 to 5 times slower and silent about it
+  (reported by /healthz/ and ``make bench``).
 - The QR code (segno) is one SVG path linking to the certificate's verification URL.
 """
 
@@ -17,6 +24,8 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
+import unicodedata
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +35,8 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+
+from core.pdf import font_subsetter  # noqa: F401 - re-exported: which subsetter renders
 
 TEMPLATE = "certificates/certificate.html"
 TEMPLATE_VERSION = "2026-12-a4-landscape-1"
@@ -72,12 +83,29 @@ def qr_svg(url: str) -> str:
     return svg
 
 
+# Past these widths the name is set smaller (the template's .name.long and .name.longer): at
+# 26pt a line holds about 40 Latin characters, at 16pt about 70, so 120 take two lines.
+LONG_NAME, LONGER_NAME = 40, 80
+
+
+def name_size(name: str) -> str:
+    """The name's size class by its printed width: a Chinese, Japanese or Korean character
+    (East Asian wide or full-width) is about twice as wide as a Latin letter."""
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
+    if width > LONGER_NAME:
+        return "longer"
+    if width > LONG_NAME:
+        return "long"
+    return ""
+
+
 def render_html(data: CertificateData) -> str:
     # Not dataclasses.asdict: it would deep-copy the signature's bytes for nothing.
     context = {field.name: getattr(data, field.name) for field in fields(data)}
     context |= {
         "qr": mark_safe(qr_svg(data.verify_url)),  # noqa: S308 - segno's
         "signature_src": data.signature_src,
+        "name_size": name_size(data.participant_name),
     }
     return render_to_string(TEMPLATE, context)
 
@@ -119,13 +147,46 @@ def _fonts():
     return _font_config
 
 
-def render_pdf(data: CertificateData) -> bytes:
-    """The certificate as PDF bytes."""
+def _base_url() -> str:
+    return Path(settings.STATIC_ROOT).resolve().as_uri() + "/"
+
+
+def split_style(html: str) -> tuple[str, str]:
+    """The template's own ``<style>`` block and the HTML without it. The block holds no
+    variables, so it is parsed once per process (``_stylesheet``) instead of once per
+    certificate; it is the first ``<style>`` in the head, and no value put in the template
+    can open one (every value is escaped)."""
+    head, end_of_head, body = html.partition("</head>")
+    before, opened, rest = head.partition("<style>")
+    css, closed, after = rest.partition("</style>")
+    if not (opened and closed and end_of_head):
+        return "", html
+    return css, before + after + end_of_head + body
+
+
+@functools.lru_cache(maxsize=4)
+def _stylesheet(css: str):
+    from weasyprint import CSS
+
+    return CSS(string=css, base_url=_base_url(), font_config=_fonts(), url_fetcher=_fetcher())
+
+
+@functools.cache
+def _fetcher():
+    return _fetcher_class()(allowed_protocols={"data", "file"})
+
+
+def render_document(html: str):
+    """WeasyPrint's laid-out document of a certificate's HTML (pages and boxes): what
+    ``render_pdf`` writes, and what tests measure the layout of."""
     from weasyprint import HTML
 
-    html = HTML(
-        string=render_html(data),
-        base_url=Path(settings.STATIC_ROOT).resolve().as_uri() + "/",
-        url_fetcher=_fetcher_class()(allowed_protocols={"data", "file"}),
-    )
-    return html.write_pdf(font_config=_fonts())
+    css, html = split_style(html)
+    document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher())
+    stylesheets = [_stylesheet(css)] if css else []
+    return document.render(stylesheets=stylesheets, font_config=_fonts())
+
+
+def render_pdf(data: CertificateData) -> bytes:
+    """The certificate as PDF bytes."""
+    return render_document(render_html(data)).write_pdf()

@@ -177,3 +177,25 @@ def send_certificate_email(certificate_id: int) -> str:
     except claims.NotClaimed as skipped:
         return skipped.reason
     return "sent"
+
+
+@shared_task
+def resume_stalled_renders() -> int:
+    """Re-queue renders whose worker died: rendering with no heartbeat for RENDER_STALE. A
+    worker killed outright (SIGKILL, a lost machine) takes its message with it — the Redis
+    broker gives it back only after its visibility timeout (an hour), the filesystem broker
+    never — and a redelivery that came while the dead run's heartbeat was fresh was refused
+    as busy. Beat runs this every few minutes; the re-queued run takes the stale claim over,
+    and one that finds the certificate rendered meanwhile is refused."""
+    cutoff = timezone.now() - RENDER_STALE
+    ids = list(
+        Certificate.objects.filter(
+            status=CertificateStatus.PENDING,
+            render_status=RenderStatus.RENDERING,
+            heartbeat_at__lt=cutoff,
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for certificate_id in ids:
+            certificate_render.delay(certificate_id)
+    return len(ids)

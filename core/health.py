@@ -12,6 +12,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from outbox.selectors import outbox_backlog
 
+from . import pdf
 from .models import WorkerHeartbeat
 
 WORKER_STALE_AFTER = timedelta(seconds=90)  # beat sends a heartbeat every 30 s
@@ -106,3 +107,13 @@ def worker_status() -> dict:
         "last_heartbeat": beat.beat_at.isoformat(),
         "seconds_ago": int(age.total_seconds()),
     }
+
+
+def certificates_status() -> dict:
+    """Informational: which font subsetter WeasyPrint uses. fontTools still makes correct
+    PDFs, 3 to 5 times slower, so it is a warning (``"slow"``), never a 503."""
+    try:
+        subsetter = pdf.font_subsetter()
+    except Exception:  # noqa: BLE001 - WeasyPrint's system libraries missing: say so
+        return {"status": "unavailable", "font_subsetter": None}
+    return {"status": "ok" if subsetter == "harfbuzz" else "slow", "font_subsetter": subsetter}

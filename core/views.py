@@ -9,7 +9,8 @@ from . import health
 @require_GET
 def healthz(request):
     """Database reachable and broker accepting a publish, as JSON: 200 when both are, 503
-    naming what is down. The worker's heartbeat and the outbox backlog are informational."""
+    naming what is down. The worker's heartbeat, the outbox backlog and the certificates' font
+    subsetter are informational."""
     db_ok, db_detail = health.check_database()
     broker_ok, broker_detail = health.check_broker()
     ok = db_ok and broker_ok
@@ -19,6 +20,7 @@ def healthz(request):
         "broker": {"ok": broker_ok, "detail": broker_detail},
         "worker": health.worker_status(),
         "outbox": health.outbox_status(),
+        "certificates": health.certificates_status(),
     }
     if not ok:
         body["down"] = [name for name, up in (("database", db_ok), ("broker", broker_ok)) if not up]

@@ -241,6 +241,39 @@ def test_a_skipped_benchmark_is_reported_with_its_reason_and_fails_nothing(
     ]
 
 
+def test_measure_alternating_takes_turns_rotating_who_goes_first(db):
+    ctx = bench.BenchContext(bench.Benchmark("t", "selftest", func=None), repeat=3, warmup=1)
+    calls = []
+    measured = ctx.measure_alternating(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
+    )
+    assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]  # warm-up, then rotating rounds
+    assert [m.label for m in ctx.measurements] == ["a", "b"]
+    assert [m.requests for m in measured.values()] == [3, 3]
+    assert [m.warmup for m in measured.values()] == [1, 1]
+
+
+def test_notes_are_printed_under_the_table_and_kept_in_the_json(
+    db, current_database, temporary_benchmarks, tmp_path
+):
+    @temporary_benchmarks("selftest-notes")
+    def notes(ctx):
+        ctx.measure(lambda: None, repeat=1, warmup=0)
+        ctx.note("ratio 1.02x (target <= 1.15: met)")
+
+    json_path = tmp_path / "bench.json"
+    out, _ = run_command("--filter", "selftest-notes", "--repeat", "1", "--json", str(json_path))
+    assert set(table_rows(out)) == {"selftest-notes"}
+    assert "  selftest-notes: ratio 1.02x (target <= 1.15: met)" in out.split("Notes:")[1]
+    assert json.loads(json_path.read_text())["notes"] == [
+        {
+            "benchmark": "selftest-notes",
+            "group": "selftest",
+            "note": "ratio 1.02x (target <= 1.15: met)",
+        }
+    ]
+
+
 def test_measure_concurrently_refuses_to_run_inside_a_transaction(db):
     ctx = bench.BenchContext(bench.Benchmark("t", "selftest", func=None))
     with pytest.raises(bench.BenchmarkError, match="atomic=False"):
@@ -442,6 +475,7 @@ def test_make_bench_creates_its_own_database_and_never_opens_the_real_one(tmp_pa
     assert {s["benchmark"] for s in data["skipped"]} == {
         "programmes-enrol-contention",
         "programmes-checkin-contention",
+        "certificates-bulk-issue",
     }
 
 

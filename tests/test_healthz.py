@@ -114,3 +114,19 @@ def test_healthz_reports_the_outbox_backlog(client):
     assert outbox["status"] == "behind"  # older than a sweep should ever leave a row
     assert outbox["unpublished"] == 2
     assert 600 <= outbox["oldest_seconds"] < 660
+
+
+def test_healthz_says_which_font_subsetter_certificates_use(client):
+    # This machine and CI install libharfbuzz-subset0 (.ci/run): WeasyPrint's fast subsetter.
+    body = client.get("/healthz/").json()
+    assert body["certificates"] == {"status": "ok", "font_subsetter": "harfbuzz"}
+
+
+def test_the_slow_fallback_subsetter_is_a_warning_not_an_outage(client, monkeypatch):
+    from weasyprint.pdf import fonts
+
+    # What WeasyPrint's loader leaves when libharfbuzz-subset0 is missing.
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json()["certificates"] == {"status": "slow", "font_subsetter": "fonttools"}

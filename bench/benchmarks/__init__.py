@@ -8,6 +8,8 @@ bench would make production import django.test.
 from . import (  # noqa: F401  (registers their benchmarks)
     attendance,
     cache,
+    certificates,
+    certificates_bulk,
     checkin,
     cms_pages,
     coffee,

@@ -336,6 +336,8 @@ CELERY_TASK_ROUTES = {
     "pairing.tasks.send_visit_to_confirm": {"queue": "email"},
     # Before the pattern below: an exact name wins over a pattern (Celery's MapRoute).
     "certificates.tasks.send_certificate_email": {"queue": "email"},
+    # Not behind a cohort's 5,000 renders in the pdf queue: it is what rescues them.
+    "certificates.tasks.resume_stalled_renders": {"queue": "default"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web
@@ -411,6 +413,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.resume_stalled_subject_access",
         "schedule": 600.0,
     },
+    # Certificate renders whose worker was killed are re-queued (certificates.tasks).
+    "certificates-resume-stalled-renders": {
+        "task": "certificates.tasks.resume_stalled_renders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- Wagtail ------------------------------------------------------------
@@ -459,6 +467,9 @@ LOGGING = {
         # Wagtail queues a reference-index task per save; two INFO lines each drown the logs.
         "django_tasks": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Seven INFO lines a certificate rendered ("Step 1 - Fetching and parsing HTML"...);
+        # WeasyPrint's warnings (a refused fetch, a missing glyph) still show.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

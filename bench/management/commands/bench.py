@@ -87,6 +87,11 @@ class Command(BaseCommand):
         if throughput := reporting.format_throughput(measurements):
             self.stdout.write("\nConcurrent clients (calls per second, all clients together):")
             self.stdout.write(throughput)
+        notes = [(r.benchmark.name, note) for r in results if r.ok for note in r.notes]
+        if notes:
+            self.stdout.write("\nNotes:")
+            for name, note in notes:
+                self.stdout.write(f"  {name}: {note}")
         for r in results:
             if r.skipped:
                 self.stdout.write(f"\nSkipped {r.benchmark.name}: {r.skipped}")
