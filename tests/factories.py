@@ -450,3 +450,25 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     )
     mark = "present"
     source = "register"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """An issued (valid) certificate written directly, with what it certified copied from its
+    enrolment as certificate_issue does, and a made-up file name and hash; tests of issuing
+    and rendering go through certificates.services and the render task instead. Pass
+    ``status="pending", pdf="", sha256=""`` for one whose PDF is still being made."""
+
+    class Meta:
+        model = "certificates.Certificate"
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status="completed")
+    status = "valid"
+    participant_name = factory.LazyAttribute(lambda o: o.enrolment.person.get_full_name())
+    programme_title = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.title)
+    cohort_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.name)
+    cohort_starts_on = factory.LazyAttribute(lambda o: o.enrolment.cohort.starts_on)
+    cohort_ends_on = factory.LazyAttribute(lambda o: o.enrolment.cohort.ends_on)
+    cpd_hours = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.cpd_hours)
+    issuing_trust_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.host_trust.name)
+    pdf = factory.Sequence(lambda n: f"2026/12/certificate-{n}.pdf")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
