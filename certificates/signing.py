@@ -27,6 +27,7 @@ import copy
 import functools
 import json
 import os
+import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -73,7 +74,7 @@ def load_or_create_key_file(path: Path) -> OKPKey:
     if not path.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = OKPKey.generate_key("Ed25519", private=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(descriptor, "w") as handle:

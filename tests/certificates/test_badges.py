@@ -10,7 +10,9 @@ import datetime
 import hashlib
 import json
 import stat
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -388,6 +390,20 @@ def test_without_a_key_setting_one_is_generated_once_with_mode_0600_and_reused(s
     again = signing.load_or_create_key_file(path)
     assert again.thumbprint() == first.thumbprint() and path.read_bytes() == written
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_processes_making_the_key_at_once_end_up_with_one(tmp_path):
+    path = tmp_path / "keys" / "certificate-signing.jwk"
+    start = threading.Barrier(8)
+
+    def make():
+        start.wait()
+        return signing.load_or_create_key_file(path).thumbprint()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        made = set(pool.map(lambda _: make(), range(8)))
+    assert made == {OKPKey.import_key(json.loads(path.read_text())).thumbprint()}
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_a_bad_key_setting_is_refused_with_a_clear_message(settings):
