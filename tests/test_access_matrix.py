@@ -35,6 +35,7 @@ from wagtail.models import (
 )
 
 from accounts.models import Invitation, UserSession
+from certificates.models import Certificate
 from cms.models import ModuleProgress, ModuleReflection, Topic
 from coffee.models import (
     CoffeeMatch,
@@ -67,6 +68,7 @@ from programmes.models import (
 )
 from tests.factories import (
     BoardSnapshotFactory,
+    CertificateFactory,
     ClinicianFactory,
     CohortFactory,
     EnrolmentFactory,
@@ -182,6 +184,8 @@ KWARG_MODELS = {
     "trust_id": Trust,
     "space_id": SharedSpace,
     "match_id": CoffeeMatch,
+    # A certificate's code (/verify/<code>.json, .jwt): the sentinel's certificate.
+    "code": Certificate,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -206,6 +210,8 @@ TEXT_VALUES = {
     "revision_id_a": "earliest",
     "revision_id_b": "latest",
     "object_id": "1",
+    # Trust B's issuer profile and revocation list (/verify/issuers/<ods_code>…): public.
+    "ods_code": "RSV",
 }
 # Ids of things the world does not make (in-progress uploads, workflow states, editing
 # sessions): any number; the view must refuse or 404 without erring.
@@ -405,6 +411,11 @@ def world(db, trust_a, trust_b, superuser):
     )
     SchemeMember.objects.create(scheme=scheme_b, person=sentinel)
     records[PairingScheme] = [scheme_b.pk]
+    # The sentinel's certificate from another of trust B's cohorts: its Open Badges
+    # credential is public by design, and must show nothing of trust B's people in clear.
+    records[Certificate] = [
+        CertificateFactory(enrolment__person=sentinel, enrolment__cohort__host_trust=trust_b).code
+    ]
     image_model, document_model = get_image_model(), get_document_model()
     records[image_model] = [_image(image_model).pk]
     records[document_model] = [_document(document_model).pk]
@@ -736,5 +747,16 @@ def test_every_id_parameter_points_at_a_real_record(world):
     assert f"/admin/coffee/trusts/{world['trust_b'].pk}/" in paths
     assert f"/admin/coffee/spaces/{space_b.pk}/deactivate/" in paths
     assert f"/learn/coffee/matches/{match_b.pk}/met/" in paths
+    # Open Badges: the sentinel's credential and its signed form, trust B's issuer profile and
+    # revocation list.
+    certificate_b = Certificate.objects.get(enrolment__person=world["sentinel"])
+    for path in (
+        f"/verify/{certificate_b.code}.json",
+        f"/verify/{certificate_b.code}.jwt",
+        "/verify/issuers/RSV.json",
+        "/verify/issuers/RSV/revocations.json",
+        "/verify/keys.json",
+    ):
+        assert path in paths, path
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
