@@ -8,6 +8,7 @@ registration number. The signing key is generated once, mode 0600, and reused.""
 import base64
 import datetime
 import hashlib
+import itertools
 import json
 import stat
 import threading
@@ -314,8 +315,10 @@ def test_unknown_or_malformed_codes_are_404_with_a_reason(client, path):
 
 def test_a_pending_certificate_has_no_credential_yet(client):
     pending = CertificateFactory(status="pending", pdf="", sha256="")
-    for extension in ("json", "jwt"):
-        response = client.get(f"/verify/{pending.code}.{extension}")
+    # Revoked before its PDF was ever made: it was never issued either.
+    never_rendered = revoke(CertificateFactory(status="pending", pdf="", sha256=""))
+    for certificate, extension in itertools.product((pending, never_rendered), ("json", "jwt")):
+        response = client.get(f"/verify/{certificate.code}.{extension}")
         assert response.status_code == 404
         assert response.json()["error"] == "not_issued"
         assert "not been issued yet" in response.json()["detail"]
