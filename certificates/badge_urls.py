@@ -11,6 +11,7 @@ app_name = "badges"
 
 urlpatterns = [
     path("keys.json", badge_views.key_set, name="keys"),
+    path("keys/<str:thumbprint>.json", badge_views.key, name="key"),
     path("leadership-model.json", badge_views.leadership_model, name="leadership_model"),
     path("issuers/<str:ods_code>.json", badge_views.issuer, name="issuer"),
     path("issuers/<str:ods_code>/revocations.json", badge_views.revocations, name="revocations"),

@@ -6,7 +6,9 @@ and what a verifier needs to check it without trusting this site's word for it.
 - ``/verify/<code>.jwt``: the same credential signed as a VC-JWT (compact JWS, EdDSA), served
   as ``text/plain`` as OB 3.0 §5.3 ("Web Resource") says for the JWT proof format. This is
   the verifiable credential; a holder can keep it and it verifies with the key alone.
-- ``/verify/keys.json``: the public key set (JWKS) the JWT header's ``kid`` points into.
+- ``/verify/keys.json``: the public key set (JWKS): the current key and retired ones.
+- ``/verify/keys/<thumbprint>.json``: one of them as a JWK — what the JWT header's ``kid``
+  names, so a verifier fetches exactly the key it needs.
 - ``/verify/issuers/<ODS code>.json``: a trust as an issuer Profile (the credential's
   ``issuer.id`` and the JWT's ``iss``).
 - ``/verify/issuers/<ODS code>/revocations.json``: that issuer's 1EdTech Revocation List
@@ -114,6 +116,14 @@ def credential_jwt(request, code):
 @require_safe
 def key_set(request):
     return _json(signing.key_set(), content_type="application/jwk-set+json", max_age=3600)
+
+
+@require_safe
+def key(request, thumbprint):
+    found = signing.published_key(thumbprint)
+    if found is None:
+        return _not_found("not_found", "No key of ours has this thumbprint.")
+    return _json(found, content_type="application/jwk+json", max_age=3600)
 
 
 @require_safe

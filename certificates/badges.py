@@ -243,8 +243,9 @@ def jwt_payload(built: dict) -> dict:
 
 def revocation_list(trust, certificates, *, base_url: str) -> dict:
     """The issuer's 1EdTech Revocation List: the credential ids of its certificates that were
-    issued and are no longer valid, each with a neutral reason. ``certificates``: (code,
-    status) pairs."""
+    issued and are no longer valid, each with a neutral reason. A verifier treats a listed id
+    whose ``revoked`` is true (or absent) as revoked. ``certificates``: (code, status)
+    pairs."""
     reasons = {
         CertificateStatus.REVOKED: REVOKED_REASON,
         CertificateStatus.SUPERSEDED: SUPERSEDED_REASON,
@@ -253,7 +254,7 @@ def revocation_list(trust, certificates, *, base_url: str) -> dict:
         "id": revocation_list_url(base_url, trust.ods_code),
         "issuer": issuer_url(base_url, trust.ods_code),
         "revokedCredentials": [
-            {"id": credential_id(code), "revocationReason": reasons[status]}
+            {"id": credential_id(code), "revoked": True, "revocationReason": reasons[status]}
             for code, status in certificates
             if status in reasons
         ],

@@ -1,10 +1,11 @@
 """The key Tandem signs Open Badges credentials with, and the signing itself (issue 13).
 
 One Ed25519 key (a JOSE OKP key) signs every certificate's credential as a VC-JWT: a compact
-JWS whose header names the key by a URL a verifier can fetch (``kid``: the published key set
-with the key's RFC 7638 thumbprint as its fragment, as in Open Badges 3.0 §8.2's example) and
-whose payload is the credential itself with the JWT claims ``iss``, ``jti``, ``nbf`` and
-``sub`` the specification requires.
+JWS whose header names the key by a URL that dereferences to it (``kid``:
+/verify/keys/<thumbprint>.json, the public JWK, as OB 3.0 §8.2.3 asks and as 1EdTech's
+validator fetches it; the thumbprint is RFC 7638's, which is also the key's ``kid`` in the
+key set at /verify/keys.json) and whose payload is the credential itself with the JWT claims
+``iss``, ``jti``, ``nbf`` and ``sub`` the specification requires.
 
 Where the key comes from, in order:
 
@@ -37,7 +38,7 @@ from joserfc.jwk import OKPKey
 from joserfc.jws import JWSRegistry
 
 ALGORITHM = "EdDSA"
-KEYS_PATH = "/verify/keys.json"
+KEY_PATH = "/verify/keys/{thumbprint}.json"
 
 
 class _Registry(JWSRegistry):
@@ -141,10 +142,14 @@ def key_set() -> dict:
     return {"keys": [current, *others]}
 
 
+def published_key(kid: str) -> dict | None:
+    """One key of the key set by its thumbprint (current or retired), or None."""
+    return next((key for key in key_set()["keys"] if key["kid"] == kid), None)
+
+
 def key_id_url(key: OKPKey) -> str:
-    """The JOSE header's ``kid``: a URL that dereferences to the key (the key set, with the
-    key's thumbprint as the fragment)."""
-    return f"{settings.BASE_URL}{KEYS_PATH}#{thumbprint(key)}"
+    """The JOSE header's ``kid``: the URL of the public key as a JWK."""
+    return settings.BASE_URL + KEY_PATH.format(thumbprint=thumbprint(key))
 
 
 def sign(payload: dict) -> str:

@@ -212,6 +212,7 @@ TEXT_VALUES = {
     "object_id": "1",
     # Trust B's issuer profile and revocation list (/verify/issuers/<ods_code>…): public.
     "ods_code": "RSV",
+    "thumbprint": "x",  # /verify/keys/<thumbprint>.json: a key no one has
 }
 # Ids of things the world does not make (in-progress uploads, workflow states, editing
 # sessions): any number; the view must refuse or 404 without erring.
@@ -756,6 +757,7 @@ def test_every_id_parameter_points_at_a_real_record(world):
         "/verify/issuers/RSV.json",
         "/verify/issuers/RSV/revocations.json",
         "/verify/keys.json",
+        "/verify/keys/x.json",
     ):
         assert path in paths, path
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]

@@ -102,17 +102,19 @@ def local_path(url: str) -> str:
 
 
 def verify_jwt(client, token: str) -> dict:
-    """What a verifier does (OB 3.0 §8.2.6): read the header's kid, dereference it (the key
-    set, through the test client; the fragment names the key), verify the signature with
-    joserfc, and only then read the payload."""
+    """What a verifier does (OB 3.0 §8.2.6): read the header's kid, dereference it (through
+    the test client) to the public JWK, check it is the key the published key set lists under
+    that thumbprint, verify the signature with joserfc, and only then read the payload."""
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     assert header["alg"] == "EdDSA" and header["typ"] == "JWT"
     assert set(header) == {"alg", "kid", "typ"}  # OB 3.0 allows no other JOSE header
-    key_url, _, key_id = header["kid"].partition("#")
-    response = client.get(local_path(key_url))
+    response = client.get(local_path(header["kid"]))
     assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
-    keys = KeySet.import_key_set(response.json())
-    key = keys.get_by_kid(key_id)
+    jwk = response.json()
+    assert header["kid"].endswith(f"/verify/keys/{jwk['kid']}.json")
+    keys = KeySet.import_key_set(get_json(client, "/verify/keys.json"))
+    key = keys.get_by_kid(jwk["kid"])
+    assert key.as_dict(private=False) == OKPKey.import_key(jwk).as_dict(private=False)
     with warnings.catch_warnings():
         # joserfc warns that RFC 9864 deprecates the name "EdDSA"; the check is the same.
         warnings.simplefilter("ignore", SecurityWarning)
@@ -221,6 +223,7 @@ def test_the_credential_status_lists_revoked_and_superseded_credentials(
     revoke(certificate, reason="Dr Raman's attendance was recorded against the wrong cohort")
     old, successor = supersede(still_valid)
     listed = get_json(client, local_path(status["id"]))
+    assert all(entry["revoked"] is True for entry in listed["revokedCredentials"])
     entries = {entry["id"]: entry["revocationReason"] for entry in listed["revokedCredentials"]}
     successor_id = get_json(client, f"/verify/{successor.code}.json")["id"]
     assert entries == {
@@ -305,6 +308,7 @@ def test_nothing_served_names_the_holders_email_registration_number_or_name(
         "/verify/0000000000000000000000000000.jwt",  # well formed, unknown
         "/verify/issuers/ZZZ99.json",
         "/verify/issuers/ZZZ99/revocations.json",
+        "/verify/keys/not-a-thumbprint.json",
     ],
 )
 def test_unknown_or_malformed_codes_are_404_with_a_reason(client, path):
@@ -329,6 +333,7 @@ def test_the_endpoints_are_public_read_only_and_set_no_cookie(client, certificat
         f"/verify/{certificate.printed_code.lower()}.json",  # any case, hyphens or not
         f"/verify/{certificate.code}.jwt",
         "/verify/keys.json",
+        f"/verify/keys/{signing.signing_key().thumbprint()}.json",
         "/verify/issuers/RNS.json",
         "/verify/issuers/rns/revocations.json",
         "/verify/leadership-model.json",
