@@ -23,7 +23,9 @@ public: a wildcard origin never sends cookies, so it exposes nothing a plain fet
 server could not already read. A revoked or superseded certificate's credential is still
 served (a verifier must be able to see it and find it on the list); a pending one, whose
 PDF is still being made, has no credential yet (404 saying so). Unknown or malformed codes
-are 404 with a reason, never a 500.
+are 404 with a reason, never a 500; past ``CODE_MISSES`` of them from one address in a
+window, every code lookup from it is 429 until the window ends. Only misses count, so a
+verifier checking many real certificates is never slowed.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
+from audit.services import client_ip
 from cms.models import LeadershipDimension
+from core.ratelimit import Limit
 
 from . import badges, codes, signing
 from .badge_selectors import (
@@ -43,6 +47,10 @@ from .badge_selectors import (
 )
 
 JSON_LD = "application/ld+json"
+# Unknown codes one address may try before its lookups are refused for the rest of the
+# window. A code has 140 random bits, so this is not what keeps guessing hopeless; it keeps
+# a scan from costing us a query a request.
+CODE_MISSES = Limit("certificate-code-misses", attempts=30, window_seconds=10 * 60)
 
 
 def _public(response: HttpResponse, *, max_age: int) -> HttpResponse:
@@ -76,11 +84,25 @@ NOT_ISSUED_YET = (
 )
 
 
-def _issued_certificate(code: str):
-    """The certificate and None, or None and the 404 to answer."""
+def _issued_certificate(request, code: str):
+    """The certificate and None, or None and the 404 (or 429) to answer."""
+    who = client_ip(request) or "unknown"
+    retry_after = CODE_MISSES.exceeded(who)
+    if retry_after:
+        refusal = _json(
+            {
+                "error": "too_many_requests",
+                "detail": "Too many unknown certificate codes from this address. "
+                f"Try again in {retry_after} seconds.",
+            },
+            status=429,
+        )
+        refusal["Retry-After"] = str(retry_after)
+        return None, refusal
     stored = codes.normalise(code)
     certificate = certificate_for_badge(stored) if stored else None
     if certificate is None:
+        CODE_MISSES.hit(who)
         return None, _not_found("not_found", NO_SUCH_CERTIFICATE)
     if not was_issued(certificate):
         return None, _not_found("not_issued", NOT_ISSUED_YET)
@@ -89,7 +111,7 @@ def _issued_certificate(code: str):
 
 @require_safe
 def credential_json(request, code):
-    certificate, refusal = _issued_certificate(code)
+    certificate, refusal = _issued_certificate(request, code)
     if refusal:
         return refusal
     built = badges.credential(certificate, base_url=settings.BASE_URL)
@@ -105,7 +127,7 @@ def credential_json(request, code):
 
 @require_safe
 def credential_jwt(request, code):
-    certificate, refusal = _issued_certificate(code)
+    certificate, refusal = _issued_certificate(request, code)
     if refusal:
         return refusal
     built = badges.credential(certificate, base_url=settings.BASE_URL)

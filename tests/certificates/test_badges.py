@@ -317,6 +317,23 @@ def test_unknown_or_malformed_codes_are_404_with_a_reason(client, path):
     assert response.json()["error"] == "not_found" and response.json()["detail"]
 
 
+def test_past_thirty_unknown_codes_an_address_is_refused_for_a_while(client, certificate):
+    from certificates.badge_views import CODE_MISSES
+
+    assert CODE_MISSES.attempts == 30
+    for attempt in range(29):
+        assert client.get(f"/verify/{attempt:028d}.json").status_code == 404
+    # Real certificates do not count: a verifier checking many is never refused for that.
+    for _ in range(40):
+        assert client.get(f"/verify/{certificate.code}.json").status_code == 200
+    assert client.get("/verify/not-a-code.json").status_code == 404  # the thirtieth miss
+    refused = client.get(f"/verify/{certificate.code}.jwt")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused.json()["error"] == "too_many_requests"
+    # Another address is not affected.
+    assert client.get(f"/verify/{certificate.code}.json", REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
 def test_a_pending_certificate_has_no_credential_yet(client):
     pending = CertificateFactory(status="pending", pdf="", sha256="")
     # Revoked before its PDF was ever made: it was never issued either.
