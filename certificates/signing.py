@@ -27,6 +27,7 @@ import contextlib
 import copy
 import functools
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -39,6 +40,7 @@ from joserfc.jws import JWSRegistry
 
 ALGORITHM = "EdDSA"
 KEY_PATH = "/verify/keys/{thumbprint}.json"
+logger = logging.getLogger(__name__)
 
 
 class _Registry(JWSRegistry):
@@ -85,6 +87,14 @@ def load_or_create_key_file(path: Path) -> OKPKey:
             # link() never overwrites: if a racing process got there first, its key wins.
             with contextlib.suppress(FileExistsError):
                 os.link(temporary, path)
+                # Said once, where it happened: a server that should have been given
+                # CERTIFICATE_SIGNING_KEY (several servers would each make their own).
+                logger.warning(
+                    "Generated a certificate signing key in %s (kid %s); set "
+                    "CERTIFICATE_SIGNING_KEY to sign with one key on every server.",
+                    path,
+                    key.thumbprint(),
+                )
         finally:
             temporary.unlink(missing_ok=True)
     return _import_private(path.read_text(), source=str(path))

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils import timezone
 from joserfc import jws
 from joserfc.errors import BadSignatureError, SecurityWarning
@@ -187,6 +188,14 @@ def test_the_jwt_verifies_with_the_published_key_and_carries_the_credential(clie
     assert datetime.datetime.fromtimestamp(claims["nbf"], datetime.UTC) == valid_from
     assert validate(payload) == []
     # The .json points at its signed form.
+    # And without joserfc: the raw Ed25519 signature over header.payload, with the public key
+    # from the published JWK (the signing code's library is not checking itself).
+    header_part, payload_part, signature_part = response.content.decode().split(".")
+    jwk = get_json(client, "/verify/keys.json")["keys"][0]
+    public = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(jwk["x"] + "=="))
+    public.verify(
+        base64.urlsafe_b64decode(signature_part + "=="), f"{header_part}.{payload_part}".encode()
+    )
     link = client.get(f"/verify/{certificate.code}.json")["Link"]
     assert f'<http://testserver/verify/{certificate.code}.jwt>; rel="alternate"' in link
 
