@@ -49,8 +49,10 @@ from .badge_selectors import (
 JSON_LD = "application/ld+json"
 # Unknown codes one address may try before its lookups are refused for the rest of the
 # window. A code has 140 random bits, so this is not what keeps guessing hopeless; it keeps
-# a scan from costing us a query a request.
-CODE_MISSES = Limit("certificate-code-misses", attempts=30, window_seconds=10 * 60)
+# a scan from costing us a query a request. The same name, size and window as the
+# verification pages' limit (verify_views.VERIFY_MISSES), so the two share one counter: a
+# scan gains nothing by switching between /verify/<code>/ and /verify/<code>.json.
+CODE_MISSES = Limit("verify-miss", attempts=30, window_seconds=10 * 60)
 
 
 def _public(response: HttpResponse, *, max_age: int) -> HttpResponse:

@@ -453,16 +453,15 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
 
 
 class CertificateFactory(factory.django.DjangoModelFactory):
-    """An issued (valid) certificate written directly, with what it certified copied from its
-    enrolment as certificate_issue does, and a made-up file name and hash; tests of issuing
-    and rendering go through certificates.services and the render task instead. Pass
-    ``status="pending", pdf="", sha256=""`` for one whose PDF is still being made."""
+    """A certificate written directly, pending and with no file: what it certifies copied
+    from its enrolment as certificates.services.certificate_issue copies it. Pass
+    ``status="valid"`` (the factory then gives it a stored PDF and its SHA-256), or a revoked
+    or superseded status with the fields the database asks of them."""
 
     class Meta:
         model = "certificates.Certificate"
 
     enrolment = factory.SubFactory(EnrolmentFactory, status="completed")
-    status = "valid"
     participant_name = factory.LazyAttribute(lambda o: o.enrolment.person.get_full_name())
     programme_title = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.title)
     cohort_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.name)
@@ -470,5 +469,23 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     cohort_ends_on = factory.LazyAttribute(lambda o: o.enrolment.cohort.ends_on)
     cpd_hours = factory.LazyAttribute(lambda o: o.enrolment.cohort.programme.cpd_hours)
     issuing_trust_name = factory.LazyAttribute(lambda o: o.enrolment.cohort.host_trust.name)
-    pdf = factory.Sequence(lambda n: f"2026/12/certificate-{n}.pdf")
-    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A valid certificate has its file and hash (a database constraint): store a small
+        # PDF-looking file for it unless the test brings its own.
+        if kwargs.get("status") == "valid" and not kwargs.get("pdf"):
+            import hashlib
+            import os
+
+            from django.core.files.base import ContentFile
+
+            from certificates.models import certificate_storage
+
+            content = kwargs.pop("pdf_content", None) or (
+                b"%PDF-1.7 test certificate " + os.urandom(16)
+            )
+            kwargs["pdf"] = certificate_storage().save("test/certificate.pdf", ContentFile(content))
+            kwargs["sha256"] = hashlib.sha256(content).hexdigest()
+        kwargs.pop("pdf_content", None)
+        return super()._create(model_class, *args, **kwargs)

@@ -184,7 +184,7 @@ KWARG_MODELS = {
     "trust_id": Trust,
     "space_id": SharedSpace,
     "match_id": CoffeeMatch,
-    # A certificate's code (/verify/<code>.json, .jwt): the sentinel's certificate.
+    # A certificate's code (not an id, but what names it): trust B's sentinel's certificate.
     "code": Certificate,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
@@ -412,11 +412,14 @@ def world(db, trust_a, trust_b, superuser):
     )
     SchemeMember.objects.create(scheme=scheme_b, person=sentinel)
     records[PairingScheme] = [scheme_b.pk]
-    # The sentinel's certificate from another of trust B's cohorts: its Open Badges
-    # credential is public by design, and must show nothing of trust B's people in clear.
-    records[Certificate] = [
-        CertificateFactory(enrolment__person=sentinel, enrolment__cohort__host_trust=trust_b).code
-    ]
+    # The sentinel's certificate from a completed trust B cohort, probed by its printed code.
+    completed_b = EnrolmentFactory(
+        person=sentinel,
+        cohort=CohortFactory(host_trust=trust_b, name="Southvale sentinel completed cohort"),
+        status="completed",
+    )
+    certificate_b = CertificateFactory(enrolment=completed_b, status="valid")
+    records[Certificate] = [certificate_b.printed_code]
     image_model, document_model = get_image_model(), get_document_model()
     records[image_model] = [_image(image_model).pk]
     records[document_model] = [_document(document_model).pk]
@@ -446,6 +449,7 @@ def world(db, trust_a, trust_b, superuser):
         "other_admin": other_admin,
         "trust_b": trust_b,
         "superuser": superuser,
+        "certificate_b": certificate_b,
     }
 
 
@@ -749,11 +753,11 @@ def test_every_id_parameter_points_at_a_real_record(world):
     assert f"/admin/coffee/spaces/{space_b.pk}/deactivate/" in paths
     assert f"/learn/coffee/matches/{match_b.pk}/met/" in paths
     # Open Badges: the sentinel's credential and its signed form, trust B's issuer profile and
-    # revocation list.
-    certificate_b = Certificate.objects.get(enrolment__person=world["sentinel"])
+    # revocation list, the key set and a key no one has.
+    certificate_b = world["certificate_b"]
     for path in (
-        f"/verify/{certificate_b.code}.json",
-        f"/verify/{certificate_b.code}.jwt",
+        f"/verify/{certificate_b.printed_code}.json",
+        f"/verify/{certificate_b.printed_code}.jwt",
         "/verify/issuers/RSV.json",
         "/verify/issuers/RSV/revocations.json",
         "/verify/keys.json",

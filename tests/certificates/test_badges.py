@@ -67,6 +67,7 @@ def certificate(trust_a):
     )
     return CertificateFactory(
         enrolment=enrolment,
+        status="valid",
         leadership_dimensions=dimensions("leading-with-care", "engaging-the-team"),
     )
 
@@ -83,7 +84,7 @@ def supersede(certificate):
     """Re-issued: the old one stops being live (so the enrolment may have a new one), then
     points at its successor."""
     revoke(certificate, reason="Re-issued")
-    successor = CertificateFactory(enrolment=certificate.enrolment)
+    successor = CertificateFactory(enrolment=certificate.enrolment, status="valid")
     Certificate.objects.filter(pk=certificate.pk).update(
         status="superseded", superseded_by=successor
     )
@@ -220,8 +221,8 @@ def test_a_tampered_jwt_or_one_signed_by_another_key_fails(client, certificate):
 def test_the_credential_status_lists_revoked_and_superseded_credentials(
     client, certificate, trust_a, trust_b
 ):
-    still_valid = CertificateFactory(enrolment__cohort__host_trust=trust_a)
-    elsewhere = revoke(CertificateFactory(enrolment__cohort__host_trust=trust_b))
+    still_valid = CertificateFactory(enrolment__cohort__host_trust=trust_a, status="valid")
+    elsewhere = revoke(CertificateFactory(enrolment__cohort__host_trust=trust_b, status="valid"))
     built = get_json(client, f"/verify/{certificate.code}.json")
     status = built["credentialStatus"]
     assert status["type"] == "1EdTechRevocationList"
@@ -344,9 +345,9 @@ def test_past_thirty_unknown_codes_an_address_is_refused_for_a_while(client, cer
 
 
 def test_a_pending_certificate_has_no_credential_yet(client):
-    pending = CertificateFactory(status="pending", pdf="", sha256="")
+    pending = CertificateFactory()  # pending: its PDF is still being made
     # Revoked before its PDF was ever made: it was never issued either.
-    never_rendered = revoke(CertificateFactory(status="pending", pdf="", sha256=""))
+    never_rendered = revoke(CertificateFactory())
     for certificate, extension in itertools.product((pending, never_rendered), ("json", "jwt")):
         response = client.get(f"/verify/{certificate.code}.{extension}")
         assert response.status_code == 404
