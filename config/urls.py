@@ -49,6 +49,10 @@ urlpatterns = [
     # A participant's private calendar feed: calendar apps cannot sign in, so the token in
     # the address is the credential (programmes.calendar_views).
     path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
+    # Certificates' Open Badges credentials, signing keys and revocation lists: public,
+    # for machines (certificates/badge_urls.py). Each ends in an extension, so none collides
+    # with the verification pages at /verify/ and /verify/<code>/.
+    path("verify/", include("certificates.badge_urls")),
     # Public certificate verification: anyone may check a certificate (certificates/urls.py).
     path("verify/", include("certificates.urls")),
 ]

@@ -236,6 +236,9 @@ TEXT_VALUES = {
     "revision_id_a": "earliest",
     "revision_id_b": "latest",
     "object_id": "1",
+    # Trust B's issuer profile and revocation list (/verify/issuers/<ods_code>…): public.
+    "ods_code": "RSV",
+    "thumbprint": "x",  # /verify/keys/<thumbprint>.json: a key no one has
 }
 # Ids of things the world does not make (in-progress uploads, workflow states, editing
 # sessions): any number; the view must refuse or 404 without erring.
@@ -862,6 +865,18 @@ def test_every_id_parameter_points_at_a_real_record(world):
     for certificate in Certificate.objects.filter(enrolment__cohort=cohort_b):
         for action in ("retry", "revoke", "reissue"):
             assert f"/admin/certificates/certificates/{certificate.pk}/{action}/" in paths
+    # Open Badges: the sentinel's credential and its signed form, trust B's issuer profile and
+    # revocation list, the key set and a key no one has.
+    certificate_b = world["certificate_b"]
+    for path in (
+        f"/verify/{certificate_b.printed_code}.json",
+        f"/verify/{certificate_b.printed_code}.jwt",
+        "/verify/issuers/RSV.json",
+        "/verify/issuers/RSV/revocations.json",
+        "/verify/keys.json",
+        "/verify/keys/x.json",
+    ):
+        assert path in paths, path
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
 

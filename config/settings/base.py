@@ -267,6 +267,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Certificates' Open Badges signing key (certificates/signing.py) -------------------
+# An Ed25519 private key, as a JWK (JSON) or a PEM (newlines may be written as \n). Set it in
+# production so every web process signs with one key; unset, a key is generated once into
+# CERTIFICATE_SIGNING_KEY_FILE (mode 0600) and reused, so `make run` needs no setup.
+CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="", multiline=True)
+CERTIFICATE_SIGNING_KEY_FILE = Path(
+    env.str(
+        "CERTIFICATE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "certificate-signing.jwk")
+    )
+)
+# After a rotation: the public JWKs of earlier keys, still published at /verify/keys.json so
+# the credentials they signed keep verifying (a JSON list).
+CERTIFICATE_RETIRED_PUBLIC_KEYS = env.json("CERTIFICATE_RETIRED_PUBLIC_KEYS", default=[])
+
 # --- Email ------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):

@@ -1,5 +1,8 @@
 """Tests: only overrides. DATABASE_URL / CELERY_BROKER_URL still choose PostgreSQL / Redis."""
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS
 
@@ -21,3 +24,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
+# A fresh Open Badges signing key for each test process: nothing is written under var/keys.
+CERTIFICATE_SIGNING_KEY = (
+    Ed25519PrivateKey.generate()
+    .private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    .decode()
+)
