@@ -141,7 +141,12 @@ def batch_progress(batch: CertificateBatch) -> Progress:
         ready=Count("pk", filter=Q(render_status=RenderStatus.READY)),
         failed=Count("pk", filter=FAILED),
         working=Count("pk", filter=WORKING),
+        issued=Count("pk"),
     )
+    issued = counts.pop("issued")
+    if batch.issued_at is None:
+        # Still being issued by its task: those not yet made are work to do too.
+        counts["working"] += max(batch.total - issued, 0)
     failures = (
         list(
             Certificate.objects.filter(FAILED, batch=batch)

@@ -3,8 +3,9 @@ transaction each, each with its audit event. The admin views (certificates.admin
 these; so could a command or a task.
 
 - ``certificate_template_save``: add or change a template; every save bumps its version.
-- ``certificates_issue_cohort``: one batch, a certificate for every completed enrolment that
-  has none yet, each render queued through the outbox (on the ``pdf`` queue).
+- ``certificates_issue_cohort``: one batch for every completed enrolment that has no
+  certificate yet, issued by a task (``batch_issue_chunk`` a chunk at a time), each render
+  queued through the outbox (on the ``pdf`` queue).
 - ``certificate_retry_render``: queue a failed render again.
 - ``certificate_revoke``: with a reason; the verify page then says so.
 - ``certificate_reissue``: a new certificate with today's data; the old one superseded and
@@ -121,27 +122,58 @@ def enrolments_to_issue(cohort: Cohort):
 
 
 def certificates_issue_cohort(*, cohort: Cohort, by) -> CertificateBatch:
-    """A batch, and a certificate in it for each completed enrolment that has none: each one
-    issued by certificate_issue (so idempotent: a second run finds nothing more to issue, and
-    a completion issuing at the same moment gives one certificate), its render queued through
-    the outbox in this transaction and published when it commits."""
+    """A batch for the cohort's completed enrolments that have no certificate, and the task
+    that issues them (``certificates.tasks.certificate_batch_issue``, queued through the
+    outbox in this transaction): a cohort of 5,000 is issued by a worker, not in the request,
+    and the batch page shows it happening. ``total`` is how many there are now; the task
+    settles it to how many it issued (a completion may issue one meanwhile, outside it).
+    A second press while one is still issuing gives that batch back."""
     with transaction.atomic():
-        # Two administrators pressing "Issue" at once: the second waits, then finds nothing.
+        # Two administrators pressing "Issue" at once: the second waits, then counts the
+        # enrolments the first has not yet issued (all of them, until its task runs).
         Cohort.objects.select_for_update(of=("self",)).filter(pk=cohort.pk).first()
-        batch = CertificateBatch.objects.create(cohort=cohort, started_by=by)
-        issued = 0
-        for enrolment in enrolments_to_issue(cohort):
-            certificate = certificate_issue(enrolment=enrolment, by=by, batch=batch)
-            issued += certificate.batch_id == batch.pk
-        batch.total = issued
-        batch.save(update_fields=["total"])
+        open_batches = CertificateBatch.objects.filter(cohort=cohort, issued_at__isnull=True)
+        if open_batches.exists():
+            return open_batches.order_by("-pk").first()
+        total = enrolments_to_issue(cohort).count()
+        batch = CertificateBatch.objects.create(cohort=cohort, started_by=by, total=total)
+        if total:
+            from .tasks import certificate_batch_issue  # the tasks module imports services
+
+            certificate_batch_issue.delay(batch.pk)
+        else:
+            batch.issued_at = timezone.now()
+            batch.save(update_fields=["issued_at"])
         audit(
             action="created",
             actor=by,
             target=batch,
-            detail={"certificates_issued": issued, "cohort": cohort.pk},
+            detail={"certificates_to_issue": total, "cohort": cohort.pk},
         )
     return batch
+
+
+ISSUE_CHUNK = 200
+
+
+def batch_issue_chunk(*, batch: CertificateBatch) -> bool:
+    """Issue up to ISSUE_CHUNK of the batch's cohort's certificates, in one transaction under
+    the batch's row lock (a second delivery of the task waits, then finds them issued).
+    True when none is left: then ``total`` is what this batch issued and ``issued_at`` set."""
+    with transaction.atomic():
+        locked = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.issued_at is not None:
+            return True
+        by = locked.started_by
+        enrolments = list(enrolments_to_issue(locked.cohort)[:ISSUE_CHUNK])
+        for enrolment in enrolments:
+            certificate_issue(enrolment=enrolment, by=by, batch=locked)
+        if len(enrolments) == ISSUE_CHUNK:
+            return False
+        locked.total = Certificate.objects.filter(batch=locked).count()
+        locked.issued_at = timezone.now()
+        locked.save(update_fields=["total", "issued_at"])
+        return True
 
 
 # --- one certificate -----------------------------------------------------------------------

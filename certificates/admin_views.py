@@ -203,8 +203,8 @@ class IssueCohortView(_Action):
         count = batch.total
         messages.success(
             request,
-            f"{count} certificate{'s' if count != 1 else ''} issued. They are being prepared: "
-            "this page shows their progress.",
+            f"{count} certificate{'s' if count != 1 else ''} being issued and prepared in the "
+            "background: this page shows their progress.",
         )
         return redirect("certificates_admin:batch", batch.pk)
 

@@ -104,6 +104,8 @@ class CertificateBatch(models.Model):
     )
     started_at = models.DateTimeField(default=timezone.now, editable=False)
     total = models.PositiveIntegerField(default=0)
+    # When its task had issued every certificate (their renders may still be running).
+    issued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -352,6 +352,8 @@ CELERY_TASK_ROUTES = {
     "certificates.tasks.send_certificate_email": {"queue": "email"},
     # Not behind a cohort's 5,000 renders in the pdf queue: it is what rescues them.
     "certificates.tasks.resume_stalled_renders": {"queue": "default"},
+    # Issuing a cohort's batch is database work; its renders then go to the pdf queue.
+    "certificates.tasks.certificate_batch_issue": {"queue": "default"},
     "certificates.tasks.*": {"queue": "pdf"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web

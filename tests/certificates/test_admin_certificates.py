@@ -242,7 +242,8 @@ def test_a_render_still_running_cannot_make_a_revoked_certificate_valid(
     administrator, cohort, quick_render
 ):
     enrolment = completed(cohort, 1)[0]
-    batch = certificates_issue_cohort(cohort=cohort, by=administrator)  # render not yet run
+    batch = certificates_issue_cohort(cohort=cohort, by=administrator)
+    tasks.certificate_batch_issue(batch.pk)  # issued; its render queued, not yet run
     certificate = Certificate.objects.get(batch=batch, enrolment=enrolment)
     certificate_revoke(certificate=certificate, by=administrator, reason="Withdrawn")
     assert tasks.certificate_render(certificate.pk) == "certificate is revoked"
