@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from .certificates import seed_certificates
 from .coffee import seed_coffee
 from .content import seed_content
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
@@ -37,6 +38,8 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_pairing,
     # Tandem coffee: schemes, shared spaces, opt-ins and four monthly rounds (demo.coffee).
     seed_coffee,
+    # Certificates for the completions, one revoked and one re-issued (demo.certificates).
+    seed_certificates,
 ]
 
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
+from certificates.models import Certificate
 from demo import logins, run, trusts
 from demo.people import generated_people
 from pairing.models import Pairing, ShadowingVisit
@@ -44,6 +45,7 @@ def row_counts():
         "enrolment events": EnrolmentEvent.objects.count(),
         "pairings": Pairing.objects.count(),
         "visits": ShadowingVisit.objects.count(),
+        "certificates": Certificate.objects.count(),
     }
 
 
@@ -267,3 +269,19 @@ def test_explains_missing_role_groups(db):
     with pytest.raises(CommandError, match="migrate"):
         seed_demo()
     assert not Trust.objects.exists()  # one transaction: nothing half-seeded
+
+
+def test_seeds_certificates_for_the_completions_one_revoked_one_reissued(seeded):
+    participant = User.objects.get(email=LOGIN_EMAILS[AccessRole.PARTICIPANT])
+    completed = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
+    assert completed.exists()
+    # Every completion has a certificate; the participant's is valid, with its PDF.
+    assert not completed.filter(certificates__isnull=True).exists()
+    mine = Certificate.objects.get(enrolment__person=participant)
+    assert mine.status == "valid" and mine.pdf and len(mine.sha256) == 64
+    assert mine.signatory_name and mine.template.signature_image
+    statuses = list(Certificate.objects.values_list("status", flat=True))
+    assert statuses.count("revoked") == 1 and statuses.count("superseded") == 1
+    old = Certificate.objects.get(status="superseded")
+    assert old.superseded_by.status == "valid"
+    assert statuses.count("pending") == 0
