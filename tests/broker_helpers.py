@@ -10,10 +10,12 @@ import shutil
 import subprocess
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.db import connections
 from kombu import pools
 from kombu.transport import filesystem
@@ -34,6 +36,34 @@ def _reset_connection_pools() -> None:
     outbox_services.broker_backoff_reset()
     app.amqp._producer_pool = None
     health.forget_broker_checks()
+
+
+# Every key this test run's real workers use on the configured Redis starts with this (kombu's
+# global_keyprefix), so no other consumer of that Redis — another run's stray worker, another
+# checkout's — can take this run's messages, and none of theirs reach our workers. Twice in CI a
+# message published to the shared database 0 never reached the test's worker.
+OWN_REDIS_PREFIX = f"tandem-test-{uuid.uuid4().hex[:12]}:"
+
+
+def own_redis() -> tuple[str, dict] | None:
+    """The configured Redis broker (CI) with keys of this test run's own, or None when the
+    configured broker is not Redis."""
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        return None
+    options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": OWN_REDIS_PREFIX}
+    return settings.CELERY_BROKER_URL, options
+
+
+@contextmanager
+def using_own_redis_if_configured():
+    """For the block, publish to and consume from own_redis() when Redis is configured."""
+    redis = own_redis()
+    if redis is None:
+        yield
+        return
+    saved_eager = app.conf.task_always_eager
+    with using_broker(*redis, eager=saved_eager):
+        yield
 
 
 @contextmanager

@@ -163,3 +163,24 @@ def _fresh_broker_backoff():
     broker_backoff_reset()
     yield
     broker_backoff_reset()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_redis_keys_removed_at_the_end():
+    """The keys of this run's own on the configured Redis (tests.broker_helpers.own_redis:
+    emails and renders nobody consumed, bindings) go with the run."""
+    yield
+    from tests.broker_helpers import OWN_REDIS_PREFIX, own_redis
+
+    if own_redis() is None:
+        return
+    import redis
+
+    url, _ = own_redis()
+    client = redis.Redis.from_url(url, socket_timeout=3)
+    try:
+        keys = list(client.scan_iter(match=f"{OWN_REDIS_PREFIX}*", count=500))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass  # Redis gone at the end of the run: nothing of ours is left on it either

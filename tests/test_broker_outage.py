@@ -11,7 +11,6 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -21,7 +20,13 @@ from outbox import services
 from outbox.models import OutboxMessage
 from privacy.models import SubjectAccessRequest, SubjectAccessStatus
 from tests.audit.helpers import sign_in
-from tests.broker_helpers import FilesystemBroker, real_worker, using_broker, wait_until
+from tests.broker_helpers import (
+    FilesystemBroker,
+    own_redis,
+    real_worker,
+    using_broker,
+    wait_until,
+)
 from tests.factories import TrustEmailDomainFactory
 
 pytestmark = [
@@ -63,8 +68,8 @@ class Outage:
 
     @contextmanager
     def up(self):
-        if self.kind == "redis unreachable" and settings.CELERY_BROKER_URL.startswith("redis"):
-            url, options = settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        if self.kind == "redis unreachable" and (redis := own_redis()) is not None:
+            url, options = redis
         else:
             url, options = self.fs_broker.url, self.fs_broker.options
         with using_broker(url, options):

@@ -12,6 +12,7 @@ from core.models import WorkerHeartbeat
 from core.tasks import record_worker_heartbeat
 from outbox.base import TRANSIENT_ERRORS, TandemTask
 from outbox.models import OutboxMessage
+from tests.broker_helpers import using_own_redis_if_configured
 
 
 def test_safe_defaults():
@@ -68,7 +69,12 @@ def test_a_real_worker_consumes_a_task_from_the_broker():
     # would reach this worker first and write to SQLite while this thread polls it.
     app.control.purge()
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # On Redis (CI), keys of this run's own: no other consumer can take the message.
+        with (
+            using_own_redis_if_configured(),
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+        ):
+            app.control.purge()
             record_worker_heartbeat.delay()
             # Generous: it failed once in CI at 20 s, on a loaded machine, unexplained; the
             # diagnosis below says where the message was if it happens again.

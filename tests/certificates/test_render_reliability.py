@@ -37,7 +37,7 @@ from outbox import services as outbox
 from outbox.models import OutboxMessage
 from programmes import services as programmes
 from programmes.models import Enrolment
-from tests.broker_helpers import FilesystemBroker, using_broker, wait_until
+from tests.broker_helpers import FilesystemBroker, own_redis, using_broker, wait_until
 from tests.factories import CohortFactory, EnrolmentFactory, UserFactory
 from tests.test_broker_outage import Outage
 
@@ -150,9 +150,10 @@ def fs_broker(tmp_path):
 
 
 def the_broker(fs_broker) -> tuple[str, dict | None]:
-    """Redis when it is configured (CI), else a filesystem broker of the test's own."""
-    if settings.CELERY_BROKER_URL.startswith("redis"):
-        return settings.CELERY_BROKER_URL, None
+    """Redis when it is configured (CI), with keys of this run's own, else a filesystem broker
+    of the test's own."""
+    if (redis := own_redis()) is not None:
+        return redis
     return fs_broker.url, fs_broker.options
 
 
