@@ -311,6 +311,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # kombu waits this long after each message it takes (default 1 s): at 1 s a cohort's
+        # certificates under `make run` came at 2 a second (make bench, certificates-bulk).
+        # Listing a folder ten times a second is nothing to a worker.
+        "polling_interval": 0.1,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     # Without socket timeouts a Redis that accepts connections but does not answer holds a
