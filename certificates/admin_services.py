@@ -16,8 +16,12 @@ Refusals raise CertificateRefused, whose text is shown to the person as it is.
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from audit.services import record as audit
 from programmes.models import Cohort, Enrolment, EnrolmentStatus
@@ -30,6 +34,7 @@ from .models import (
     CertificateStatus,
     CertificateTemplate,
     RenderStatus,
+    certificate_storage,
 )
 from .personal_data import ERASED_REASON
 from .rendering import TEMPLATE_VERSION
@@ -330,3 +335,42 @@ def certificate_reissue(
         )
         _queue_render(new)
     return new
+
+
+# --- a cohort's certificates as one file ---------------------------------------------------
+
+SPOOL_IN_MEMORY = 16 * 1024 * 1024
+
+
+def zip_name(certificate: Certificate) -> str:
+    person = slugify(certificate.participant_name) or "certificate"
+    return f"{person}-{certificate.printed_code}.pdf"
+
+
+def certificates_zip(certificates: list[Certificate]):
+    """The certificates' PDFs as one ZIP in a spooled temporary file (memory up to 16 MB, then
+    disk), rewound for reading, and the printed codes of those whose file could not be read
+    (listed in the archive's MISSING.txt)."""
+    storage = certificate_storage()
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - returned
+    missing = []
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in certificates:
+            # Read whole (a certificate is tens of kilobytes) so that a file that cannot be
+            # read leaves no half-written entry. PDFs are compressed already: stored.
+            try:
+                with storage.open(certificate.pdf.name, "rb") as pdf:
+                    content = pdf.read()
+            except OSError:
+                missing.append(certificate.printed_code)
+                continue
+            archive.writestr(zip_name(certificate), content)
+        if missing:
+            archive.writestr(
+                "MISSING.txt",
+                "These certificates' files could not be read; re-issue them:\n"
+                + "\n".join(missing)
+                + "\n",
+            )
+    spool.seek(0)
+    return spool, missing

@@ -149,7 +149,7 @@ def sample_data(template: CertificateTemplate, signature: bytes, mime: str) -> C
         issuing_trust_name=template.trust.name,
         issued_on=today,
         code=code,
-        verify_url=mail.public_url(f"/verify/{code}/"),
+        verify_url=mail.public_url(codes.verify_path(code)),
         signatory_name=template.signatory_name,
         signatory_title=template.signatory_title,
         signature_image=signature,

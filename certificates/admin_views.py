@@ -12,9 +12,6 @@ its own words.
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
@@ -41,13 +38,12 @@ from .admin_selectors import (
     summary,
 )
 from .forms import ReissueForm, RevokeForm
-from .models import Certificate, CertificateBatch, CertificateStatus, certificate_storage
+from .models import Certificate, CertificateBatch, CertificateStatus
 from .services import CertificateRefused
 
 # htmx stops polling when a poll is answered with this status (as the live check-in does).
 HTMX_STOP_POLLING = 286
 POLL_SECONDS = 3
-SPOOL_IN_MEMORY = 16 * 1024 * 1024  # a larger ZIP is spooled to a temporary file
 
 
 def _private(response):
@@ -379,27 +375,7 @@ class CohortZipView(_Action):
         if not certificates:
             messages.error(request, "This cohort has no valid certificates to download yet.")
             return redirect(cohort_url(cohort))
-        storage = certificate_storage()
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - streamed
-        missing = []
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
-            for certificate in certificates:
-                # Read whole (a certificate is tens of kilobytes) so that a file that cannot
-                # be read leaves no half-written entry. PDFs are compressed already: stored.
-                try:
-                    with storage.open(certificate.pdf.name, "rb") as pdf:
-                        content = pdf.read()
-                except OSError:
-                    missing.append(certificate.printed_code)
-                    continue
-                archive.writestr(zip_name(certificate), content)
-            if missing:
-                archive.writestr(
-                    "MISSING.txt",
-                    "These certificates' files could not be read; re-issue them:\n"
-                    + "\n".join(missing)
-                    + "\n",
-                )
+        spool, missing = services.certificates_zip(certificates)
         audit(
             action="exported",
             actor=request.user,
@@ -407,13 +383,7 @@ class CohortZipView(_Action):
             target=cohort,
             detail={"certificates_zip": len(certificates) - len(missing)},
         )
-        spool.seek(0)
         name = f"certificates-{slugify(cohort.programme.title)}-{slugify(cohort.name)}.zip"
         response = FileResponse(spool, as_attachment=True, filename=name)
         response["Content-Type"] = "application/zip"
         return _private(response)
-
-
-def zip_name(certificate: Certificate) -> str:
-    person = slugify(certificate.participant_name) or "certificate"
-    return f"{person}-{certificate.printed_code}.pdf"

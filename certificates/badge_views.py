@@ -36,7 +36,6 @@ from django.views.decorators.http import require_safe
 
 from audit.services import client_ip
 from cms.models import LeadershipDimension
-from core.ratelimit import Limit
 
 from . import badges, codes, signing
 from .badge_selectors import (
@@ -45,14 +44,12 @@ from .badge_selectors import (
     trust_by_ods_code,
     was_issued,
 )
+from .verify_views import VERIFY_MISSES
 
 JSON_LD = "application/ld+json"
-# Unknown codes one address may try before its lookups are refused for the rest of the
-# window. A code has 140 random bits, so this is not what keeps guessing hopeless; it keeps
-# a scan from costing us a query a request. The same name, size and window as the
-# verification pages' limit (verify_views.VERIFY_MISSES), so the two share one counter: a
-# scan gains nothing by switching between /verify/<code>/ and /verify/<code>.json.
-CODE_MISSES = Limit("verify-miss", attempts=30, window_seconds=10 * 60)
+# The verification pages' own limit, so the two share one counter: a scan gains nothing by
+# switching between /verify/<code>/ and /verify/<code>.json.
+CODE_MISSES = VERIFY_MISSES
 
 
 def _public(response: HttpResponse, *, max_age: int) -> HttpResponse:
@@ -119,7 +116,7 @@ def credential_json(request, code):
     built = badges.credential(certificate, base_url=settings.BASE_URL)
     response = _json(built, content_type=JSON_LD)
     signed = f"{settings.BASE_URL}/verify/{certificate.code}.jwt"
-    page = f"{settings.BASE_URL}/verify/{certificate.printed_code}/"
+    page = f"{settings.BASE_URL}{codes.verify_path(certificate.code)}"
     response["Link"] = (
         f'<{signed}>; rel="alternate"; type="text/plain", '
         f'<{page}>; rel="alternate"; type="text/html"'

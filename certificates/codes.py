@@ -40,3 +40,9 @@ def normalise(typed: str | None) -> str | None:
 def grouped(code: str) -> str:
     """How a code is printed and shown: groups of four, joined by hyphens."""
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
+
+
+def verify_path(code: str) -> str:
+    """A certificate's public verification address (PRODUCT.md §4's stable URL), by its code
+    in either form."""
+    return f"/verify/{grouped(normalise(code) or code)}/"

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from people.permissions import visible
 
+from . import codes
 from .models import Certificate, CertificateStatus
+from .selectors import follow_reissues
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,7 @@ class Held:
 
     @property
     def verify_path(self) -> str:
-        # PRODUCT.md §4's stable address (the same as certificates.tasks.verify_url's).
-        return f"/verify/{self.certificate.printed_code}/"
+        return codes.verify_path(self.certificate.code)
 
     @property
     def downloadable(self) -> bool:
@@ -39,10 +40,7 @@ def certificates_held_by(user) -> list[Held]:
     for certificate in mine:
         current = None
         if certificate.status == CertificateStatus.SUPERSEDED:
-            current, seen = certificate, set()
-            while current.superseded_by_id in by_pk and current.pk not in seen:
-                seen.add(current.pk)
-                current = by_pk[current.superseded_by_id]
+            current = follow_reissues(certificate, by_pk)
             current = current if current is not certificate else None
         held.append(Held(certificate=certificate, current=current))
     return held

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from .models import Certificate, CertificateStatus
 
-# A chain longer than this is not one a person made by re-issuing; stop rather than loop.
-MAX_REISSUES = 50
-
 
 def certificate_by_code(code: str | None) -> Certificate | None:
     """The certificate under ``code`` (stored form: ``codes.normalise`` of what was typed),
@@ -26,23 +23,17 @@ def certificate_by_code(code: str | None) -> Certificate | None:
         return None
     certificate.current = None
     if certificate.status == CertificateStatus.SUPERSEDED and certificate.superseded_by_id:
-        certificate.current = _end_of_chain(certificate)
+        chain = {c.pk: c for c in Certificate.objects.filter(enrolment_id=certificate.enrolment_id)}
+        certificate.current = follow_reissues(certificate, chain)
     return certificate
 
 
-def _end_of_chain(certificate: Certificate) -> Certificate | None:
-    chain = {c.pk: c for c in Certificate.objects.filter(enrolment_id=certificate.enrolment_id)}
-    here = certificate
-    for _ in range(MAX_REISSUES):
-        if here.superseded_by_id is None:
-            return here
-        following = chain.get(here.superseded_by_id)
-        if following is None:
-            # A successor outside the enrolment (not something a re-issue makes): read it
-            # on its own, so the link is still right.
-            following = Certificate.objects.filter(pk=here.superseded_by_id).first()
-            if following is None:
-                return here
-            chain[following.pk] = following
-        here = following
+def follow_reissues(certificate: Certificate, by_pk: dict[int, Certificate]) -> Certificate:
+    """The certificate at the end of ``certificate``'s chain of re-issues, among ``by_pk``
+    (its enrolment's certificates: a re-issue is made for the same enrolment). Itself when
+    nothing replaced it."""
+    here, seen = certificate, set()
+    while here.superseded_by_id in by_pk and here.pk not in seen:
+        seen.add(here.pk)
+        here = by_pk[here.superseded_by_id]
     return here

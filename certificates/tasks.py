@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts import emails as mail
 from outbox import claims
 
-from . import emails
+from . import codes, emails
 from .models import (
     Certificate,
     CertificateStatus,
@@ -56,7 +56,7 @@ def _refuse(certificate: Certificate) -> str | None:
 
 def verify_url(certificate: Certificate) -> str:
     """The certificate's public verification address (PRODUCT.md §4's URL contract)."""
-    return mail.public_url(f"/verify/{certificate.printed_code}/")
+    return mail.public_url(codes.verify_path(certificate.code))
 
 
 class CannotRender(Exception):
