@@ -5,7 +5,8 @@ work never holds them up."""
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import task_postrun, task_prerun, worker_ready
+from django.db import close_old_connections
 
 from . import services
 
@@ -31,6 +32,18 @@ def sweep_outbox() -> dict:
 def prune_outbox() -> int:
     """Delete published rows after a week (services.KEEP_PUBLISHED)."""
     return services.outbox_prune()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections_as_between_requests(sender=None, task=None, **kwargs):
+    """Between tasks, what Django does between requests: close a connection that is broken,
+    in an unfinished transaction, or older than CONN_MAX_AGE; keep the others. Celery's own
+    fixup would close them all (settings: CELERY_DB_REUSE_MAX). Not for a task run eagerly,
+    inside its caller's transaction."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    close_old_connections()
 
 
 @worker_ready.connect
