@@ -232,9 +232,8 @@ SESSION_COLUMNS = [
 
 
 def _checkin_code(run: ScaleRun, rng) -> str:
-    """A check-in code no other session has (the column is unique)."""
-    if run.checkin_codes is None:
-        run.checkin_codes = set(Session.objects.values_list("checkin_code", flat=True))
+    """A check-in code no other session has (the column is unique; run.checkin_codes holds
+    every existing one, read before the sessions' COPY began)."""
     taken = run.checkin_codes
     while True:
         code = "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

@@ -2,10 +2,11 @@
 
 What the services would guarantee, kept here by construction: a cohort's seated people never
 exceed its capacity, and neither group takes seats held for the other; a person has one live
-enrolment per cohort (and, here, one per programme); only cohorts that have ended have
-completions; each enrolment's trust and professional group are its person's; there is one
-mark per enrolment per session, only for sessions held after the person got their seat and,
-for someone who withdrew, before they did; a completion meets its programme's attendance.
+enrolment per cohort (and, where the trust has people enough, one per programme); only
+cohorts that have ended have completions; each enrolment's trust and professional group are
+its person's; there is one mark per enrolment per session, only for sessions held after the
+person got their seat and, for someone who withdrew, before they did; a completion meets its
+programme's minimum attendance.
 """
 
 from __future__ import annotations
@@ -278,6 +279,8 @@ def plan_and_write_sessions(run: ScaleRun, writer: Writer) -> None:
         expected += c.programme.sessions * held * marked
     factor = run.volumes.attendance / expected if expected else 1.0
     first = next_id(Session)
+    # Read before the COPY starts: the rows are generated while it holds the connection.
+    run.checkin_codes = set(Session.objects.values_list("checkin_code", flat=True))
 
     def rows():
         n = first

@@ -53,7 +53,11 @@ class Writer:
     ) -> int:
         """Insert ``rows`` (tuples, one value per name in ``columns``, the first being "id")
         into ``model``'s table in one transaction; returns how many went in. Columns not named
-        take the field's default, which must be a constant (callables are evaluated once)."""
+        take the field's default, which must be a constant (callables are evaluated once).
+
+        ``rows`` may be a generator, so that millions of rows are never all in memory; it
+        must not query the database itself, which on PostgreSQL is busy receiving the COPY
+        (a query there waits for the COPY, which waits for the generator: a deadlock)."""
         fields = [model._meta.get_field(name) for name in columns]
         rest = [
             f
