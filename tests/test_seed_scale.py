@@ -129,6 +129,12 @@ def test_enrolments_are_consistent_with_their_people_and_cohorts(seeded):
     decided = Enrolment.objects.filter(status__in=(S.COMPLETED, S.NOT_COMPLETED))
     assert decided.exists() and not decided.filter(cohort__ends_on__gte=TODAY).exists()
     assert not Enrolment.objects.filter(cohort__status="draft").exists()
+    assert (
+        not Enrolment.objects.filter(cohort__status="cancelled")
+        .exclude(status=S.WITHDRAWN)
+        .exists()
+    )
+    assert not Enrolment.objects.filter(created_at__lt=F("cohort__enrolment_opens_at")).exists()
     assert not Enrolment.objects.filter(status__in=SEATED, seated_at__isnull=True).exists()
     # Enrolled in their own trust's cohorts mostly, else one of their region's.
     other_region = Enrolment.objects.exclude(cohort__host_trust__region=F("trust__region"))

@@ -11,6 +11,8 @@ seed_scale did not make who has since been put in one of its trusts stops the re
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models.deletion import get_candidate_relations_to_delete
@@ -75,8 +77,12 @@ def remove_scale_data(report=print) -> dict[str, int]:
         ("programmes", Programme.objects.filter(programme_q())),
     )
     removed = {}
+    started = time.perf_counter()
     with transaction.atomic():
         for label, queryset in roots:
             removed[label] = _delete(queryset)
             report(f"  removed {removed[label]:,} {label} and what depended on them")
+        # The foreign keys are checked at commit (Django declares them deferrable): on
+        # PostgreSQL that is one lookup per deleted row and referring table, most of the time.
+    report(f"  removal committed after {time.perf_counter() - started:.1f}s")
     return removed
