@@ -83,6 +83,10 @@ class RoleAppointment(models.Model):
         indexes = [
             models.Index(fields=["category", "starts_on"]),
             models.Index(fields=["trust", "professional_group", "category"]),
+            # A trust's clinicians' leadership moves after enrolling: one probe per enrolment
+            # instead of hashing every leadership role in the country (EXPLAIN ANALYZE at
+            # seed_scale volume: 75-85 ms down to 9-33 ms for the largest trust).
+            models.Index(fields=["person", "category", "starts_on"]),
         ]
         constraints = [
             # The natural key: repeated HR imports or self-reports must not duplicate a role.
