@@ -171,8 +171,14 @@ def batch_issue_chunk(*, batch: CertificateBatch) -> bool:
             return True
         by = locked.started_by
         enrolments = list(enrolments_to_issue(locked.cohort)[:ISSUE_CHUNK])
-        for enrolment in enrolments:
-            certificate_issue(enrolment=enrolment, by=by, batch=locked)
+        issued = [
+            certificate_issue(enrolment=enrolment, by=by, batch=locked, queue_render=False)
+            for enrolment in enrolments
+        ]
+        # One completed meanwhile has its certificate, and its render, already (batch unset).
+        from .tasks import queue_render_groups  # the tasks module imports services
+
+        queue_render_groups([c.pk for c in issued if c.batch_id == locked.pk])
         if len(enrolments) == ISSUE_CHUNK:
             return False
         locked.total = Certificate.objects.filter(batch=locked).count()

@@ -60,7 +60,12 @@ def new_certificate(*, enrolment: Enrolment, by=None, batch=None) -> Certificate
     )
 
 
-def certificate_issue(*, enrolment: Enrolment, by=None, batch=None) -> Certificate:
+def certificate_issue(
+    *, enrolment: Enrolment, by=None, batch=None, queue_render: bool = True
+) -> Certificate:
+    """The live certificate of a completed ``enrolment``, made now if it has none, its render
+    queued — unless ``queue_render`` is False: a bulk issue queues its renders in groups
+    (admin_services.batch_issue_chunk)."""
     if enrolment.status != EnrolmentStatus.COMPLETED:
         raise CertificateRefused(
             f"Only a completed enrolment earns a certificate: this one is "
@@ -73,9 +78,10 @@ def certificate_issue(*, enrolment: Enrolment, by=None, batch=None) -> Certifica
     try:
         with transaction.atomic():
             certificate.save()
-            from .tasks import certificate_render  # the tasks module imports this one
+            if queue_render:
+                from .tasks import certificate_render  # the tasks module imports this one
 
-            certificate_render.delay(certificate.pk)
+                certificate_render.delay(certificate.pk)
     except IntegrityError:
         # Another call issued it between our look and our insert: theirs is the one.
         existing = _live(enrolment.pk)
