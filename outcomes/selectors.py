@@ -163,7 +163,8 @@ def relationship_counts(
         "date_from": date_from,
         "date_to": date_to,
     }
-    result = {"labels": [labels()[Question.RELATIONSHIP][value] for value in RELATIONSHIPS]}
+    words = labels()[Question.RELATIONSHIP]
+    result = {"labels": [words[value] for value in RELATIONSHIPS]}
     baseline = [0] * len(RELATIONSHIPS)
     for value, n in (
         _filtered(Enrolment.objects.filter(status__in=SEATED), "", **filters)

@@ -16,7 +16,7 @@ from tests.factories_outcomes import SelfAssessmentFactory, rate
 
 pytestmark = pytest.mark.django_db
 
-ALL_STRONG = {key: 3 for key in Dimension.values}
+ALL_STRONG = dict.fromkeys(Dimension.values, 3)
 
 
 def test_the_nine_dimensions_are_the_cmss():
@@ -35,7 +35,9 @@ def test_one_self_assessment_per_enrolment_per_stage_in_the_database():
 def test_a_rating_outside_the_four_levels_is_refused_by_the_database():
     assessment = SelfAssessmentFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        SelfAssessmentRating.objects.create(assessment=assessment, dimension="leading-with-care", level=5)
+        SelfAssessmentRating.objects.create(
+            assessment=assessment, dimension="leading-with-care", level=5
+        )
 
 
 def test_the_service_records_nine_ratings_once():
@@ -66,9 +68,12 @@ def test_the_participant_rates_themselves_before_from_my_learning(client):
     assert url in page
     assert client.get(url).status_code == 200
     bad = client.post(url, {"leading-with-care": "2"})
-    assert bad.status_code == 400 and "Choose a level for inspiring shared purpose" in bad.content.decode()
+    assert (
+        bad.status_code == 400
+        and "Choose a level for inspiring shared purpose" in bad.content.decode()
+    )
     assert SelfAssessment.objects.count() == 0
-    done = client.post(url, {key: "2" for key in Dimension.values})
+    done = client.post(url, dict.fromkeys(Dimension.values, "2"))
     assert done.status_code == 302
     assert SelfAssessment.objects.get().stage == "before"
     # Once only: the page sends them back.
@@ -81,11 +86,13 @@ def test_someone_elses_enrolment_is_a_404(client):
     client.force_login(other.person)
     url = reverse("outcomes:self_assessment_before", args=[enrolment.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, {key: "2" for key in Dimension.values}).status_code == 404
+    assert client.post(url, dict.fromkeys(Dimension.values, "2")).status_code == 404
     assert SelfAssessment.objects.count() == 0
 
 
-def test_my_learning_shows_the_before_and_after_as_a_chart_and_a_table(client, django_assert_max_num_queries):
+def test_my_learning_shows_the_before_and_after_as_a_chart_and_a_table(
+    client, django_assert_max_num_queries
+):
     enrolment = EnrolmentFactory(status="completed")
     levels = dict.fromkeys(Dimension.values, 1) | {"engaging-the-team": 2}
     rate(enrolment, "before", levels)
