@@ -51,6 +51,7 @@ from coffee.models import (
     CoffeeScheme,
     SharedSpace,
 )
+from outcomes.models import SelfAssessment, SelfAssessmentRating, SurveyInvitation
 from pairing.models import (
     ImprovementProject,
     Pairing,
@@ -59,7 +60,6 @@ from pairing.models import (
     SchemeMember,
     ShadowingVisit,
 )
-from outcomes.models import SelfAssessment, SelfAssessmentRating, SurveyInvitation
 from people.access import AccessRole
 from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
