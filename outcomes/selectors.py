@@ -86,16 +86,22 @@ class Profile:
         return not self.after and self.enrolment.status in STAGE_STATUSES[Stage.AFTER]
 
 
-def profiles_for(person) -> list[Profile]:
+def profiles_for(person, *, enrolments=None) -> list[Profile]:
     """The person's own self-assessment profiles, one per enrolment that has one or may take
-    one now. Two queries: the enrolments, and every rating of theirs."""
-    enrolments = list(
-        Enrolment.objects.filter(person=person)
-        .exclude(status=EnrolmentStatus.WITHDRAWN)
-        .select_related("cohort__programme")
-        .order_by("-created_at", "-pk")
-    )
-    profiles = {e.pk: Profile(enrolment=e) for e in enrolments}
+    one now. Two queries (the enrolments, and every rating of theirs), or one when the caller
+    has the person's enrolments with their cohorts and programmes already (My learning)."""
+    if enrolments is None:
+        enrolments = list(
+            Enrolment.objects.filter(person=person)
+            .exclude(status=EnrolmentStatus.WITHDRAWN)
+            .select_related("cohort__programme")
+            .order_by("-created_at", "-pk")
+        )
+    profiles = {
+        e.pk: Profile(enrolment=e)
+        for e in enrolments
+        if e.person_id == person.pk and e.status != EnrolmentStatus.WITHDRAWN
+    }
     if not profiles:
         return []
     for enrolment_id, stage, dimension, level in SelfAssessmentRating.objects.filter(

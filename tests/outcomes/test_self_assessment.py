@@ -11,6 +11,7 @@ from cms.models import LeadershipDimension
 from outcomes import services
 from outcomes.dimensions import Dimension, Stage
 from outcomes.models import SelfAssessment, SelfAssessmentRating
+from programmes.models import Enrolment
 from tests.factories import EnrolmentFactory
 from tests.factories_outcomes import SelfAssessmentFactory, rate
 
@@ -121,3 +122,16 @@ def test_the_profile_costs_two_queries(django_assert_num_queries):
     with django_assert_num_queries(2):
         profiles = profiles_for(enrolment.person)
     assert len(profiles) == 2
+
+
+def test_given_my_learnings_enrolments_the_profile_costs_one_query(django_assert_num_queries):
+    from outcomes.selectors import profiles_for
+
+    enrolment = EnrolmentFactory(status="completed")
+    rate(enrolment, "after", 4)
+    enrolments = list(
+        Enrolment.objects.filter(person=enrolment.person).select_related("cohort__programme")
+    )
+    with django_assert_num_queries(1):  # the ratings
+        [profile] = profiles_for(enrolment.person, enrolments=enrolments)
+    assert profile.after == dict.fromkeys(Dimension.values, 4) and profile.may_rate_after is False
