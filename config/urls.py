@@ -11,6 +11,7 @@ from cms import sites as cms_sites
 from cms import views as cms_views
 from core import ids as core_ids
 from core import views as core_views
+from outcomes import views as outcome_views
 from programmes import calendar_views, sponsor_views
 
 urlpatterns = [
@@ -40,12 +41,17 @@ urlpatterns = [
     # The holder's certificates and their downloads (certificates/learn_urls.py), before the
     # other /learn/ pages as coffee's are; /verify/ is certificates/urls.py's.
     path("learn/certificates/", include("certificates.learn_urls")),
+    # The participant's leadership self-assessment, before and after (outcomes/).
+    path("learn/self-assessment/", include("outcomes.learn_urls")),
     path("learn/", include("cms.urls")),
     path("learn/", include("programmes.urls")),  # enrolling and withdrawing
     path("learn/", include("pairing.urls")),  # pairs, shadowing, meetings, projects
     # A sponsor approves or declines an application from their emailed, signed link, with
     # no account (programmes.sponsors).
     path("sponsor/<str:token>/", sponsor_views.answer, name="sponsor_answer"),
+    # A follow-up survey, answered from its emailed, signed link without signing in
+    # (outcomes.links): the link is the credential.
+    path("survey/<str:token>/", outcome_views.survey, name="survey_answer"),
     # A participant's private calendar feed: calendar apps cannot sign in, so the token in
     # the address is the credential (programmes.calendar_views).
     path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),

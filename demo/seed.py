@@ -12,6 +12,7 @@ from .certificates import seed_certificates
 from .coffee import seed_coffee
 from .content import seed_content
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
+from .outcomes import seed_outcomes
 from .pairing import seed_pairing
 from .people import seed_people
 from .programmes import seed_programmes
@@ -40,6 +41,8 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_coffee,
     # Certificates for the completions, one revoked and one re-issued (demo.certificates).
     seed_certificates,
+    # Self-assessments before and after, and the follow-up surveys (demo.outcomes).
+    seed_outcomes,
 ]
 
 

@@ -51,6 +51,7 @@ from coffee.models import (
     CoffeeScheme,
     SharedSpace,
 )
+from outcomes.models import SelfAssessment, SelfAssessmentRating, SurveyInvitation
 from pairing.models import (
     ImprovementProject,
     Pairing,
@@ -89,6 +90,7 @@ from tests.factories import (
     UserFactory,
     give_totp,
 )
+from tests.factories_outcomes import SurveyInvitationFactory, rate
 from tests.security.matrix import (
     SKIP_PREFIXES,
     Probe,
@@ -120,6 +122,7 @@ MARKERS = (
     "Sentinel certificate holder",
     "Sentinel signatory",
     "Sentinel certificate file",
+    "Sentinel survey role",
 )
 SENTINEL_CERTIFICATE_FILE = b"%PDF-1.7\n% Sentinel certificate file\n%%EOF\n"
 
@@ -459,6 +462,21 @@ def world(db, trust_a, trust_b, superuser):
     ]
     records[Certificate] = [certificate_b.pk] + [certificate.pk for certificate in certificates_b]
     records[Enrolment] += [certificate.enrolment_id for certificate in certificates_b]
+    # The sentinel's self-assessments and follow-up surveys (outcomes/), before and after:
+    # /learn/self-assessment/<enrolment>/before|after/ at each of trust B's enrolments. A
+    # survey's link is its holder's credential by design (like a sponsor's); /survey/x/ is a
+    # made-up one, refused to everyone.
+    rate(enrolment_b, "before", 2)
+    rate(completed_b, "after", 3)
+    SurveyInvitationFactory(
+        enrolment=completed_b,
+        relationship=2,
+        outlook=1,
+        answered_at=now,
+        current_role_title="Sentinel survey role",
+    )
+    SurveyInvitationFactory(enrolment=completed_b, kind="twelve_months")
+    records[Enrolment] += [completed_b.pk]
     image_model, document_model = get_image_model(), get_document_model()
     records[image_model] = [_image(image_model).pk]
     records[document_model] = [_document(document_model).pk]
@@ -573,6 +591,15 @@ def protected_querysets(trust_b, acting) -> dict:
             "pk", "person_id", "completed_at"
         ),
         "trust B enrolments": Enrolment.objects.filter(person__in=b_people).values_list(),
+        "trust B self-assessments": SelfAssessment.objects.filter(
+            enrolment__person__in=b_people
+        ).values_list(),
+        "trust B self-assessment ratings": SelfAssessmentRating.objects.filter(
+            assessment__enrolment__person__in=b_people
+        ).values_list(),
+        "trust B surveys": SurveyInvitation.objects.filter(
+            enrolment__person__in=b_people
+        ).values_list(),
         "trust B enrolment history": EnrolmentEvent.objects.filter(
             enrolment__person__in=b_people
         ).values_list(),
@@ -820,6 +847,10 @@ def test_every_id_parameter_points_at_a_real_record(world):
     # a made-up one must be refused with a 4xx, to everyone (tests/programmes/test_sponsor_links.py
     # tries tampered ones).
     assert "/sponsor/x/" in paths
+    # The self-assessment pages at trust B's enrolments, and a made-up survey link.
+    assert f"/learn/self-assessment/{enrolment_b.pk}/before/" in paths
+    assert f"/learn/self-assessment/{enrolment_b.pk}/after/" in paths
+    assert "/survey/x/" in paths
     pair_b = PairApplication.objects.get()
     assert pair_b.cohort.host_trust == world["trust_b"]
     assert f"/learn/pairs/{pair_b.pk}/decline/" in paths

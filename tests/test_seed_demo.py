@@ -285,3 +285,18 @@ def test_seeds_certificates_for_the_completions_one_revoked_one_reissued(seeded)
     old = Certificate.objects.get(status="superseded")
     assert old.superseded_by.status == "valid"
     assert statuses.count("pending") == 0
+
+
+def test_seeds_self_assessments_and_follow_up_surveys(seeded):
+    from outcomes.models import SelfAssessment, SurveyInvitation
+    from outcomes.selectors import relationship_counts
+
+    completed = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
+    assert SelfAssessment.objects.filter(stage="before").count() == completed.count()
+    assert SelfAssessment.objects.filter(stage="after").count() == completed.count()
+    participant = User.objects.get(email=LOGIN_EMAILS[AccessRole.PARTICIPANT])
+    assert SelfAssessment.objects.filter(enrolment__person=participant).count() == 2
+    # The participant's completion survey is the one pending: due, not yet sent.
+    [pending] = SurveyInvitation.objects.filter(sent_at__isnull=True, kind="completion")
+    assert pending.enrolment.person == participant
+    assert relationship_counts()["completion_total"] > 10

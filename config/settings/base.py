@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cms",
     "certificates",
     "coffee",  # Tandem coffee: informal meet-up rounds of a trust's clinicians and managers
+    "outcomes",  # a programme's effect: self-assessment and follow-up surveys
     "outbox",  # background work: the transactional outbox and the claim helper
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -429,6 +430,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=7),
         "options": {"expires": 3000},
     },
+    # Follow-up surveys (outcomes.services): at completion and 12 months after, each
+    # participant's invitation and its one reminder two weeks on, each sent once.
+    "outcomes-queue-due-surveys": {
+        "task": "outcomes.tasks.queue_due_surveys",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 840},
+    },
     # Retention (privacy.retention): once a day, at a quiet hour.
     "privacy-retention": {
         "task": "privacy.tasks.apply_retention",
@@ -548,6 +556,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # The link a sponsor approves or declines an application from (programmes.sponsors): signed,
 # single-use, and valid this long; the participant can send a new one from My learning.
 SPONSOR_LINK_VALID_DAYS = env.int("SPONSOR_LINK_VALID_DAYS", default=14)
+# A follow-up survey's emailed link (outcomes.links) works this long; the one reminder, two
+# weeks on, carries a fresh one.
+SURVEY_LINK_VALID_DAYS = env.int("SURVEY_LINK_VALID_DAYS", default=28)
 
 # --- Lockout (django-axes) ------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

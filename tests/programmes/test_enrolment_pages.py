@@ -282,8 +282,9 @@ def test_my_learning_queries_do_not_grow_with_enrolments(
     # Session, person, groups, site, navigation (as before); the enrolments with their
     # cohorts, programmes and host trusts (one joined query); the waiting cohorts' queues
     # (one); module marks and reflections (two); the person's certificates (one, the
-    # certificates tag). Not one per enrolment.
-    with django_assert_max_num_queries(15):
+    # certificates tag); their self-assessment ratings (one, the outcomes tag). Not one per
+    # enrolment.
+    with django_assert_max_num_queries(16):
         response = client.get("/learn/")
     assert len(soup(response).select(".enrolment-card")) == 10
     assert text(response).count("You are number 1 on the waiting list.") == 5

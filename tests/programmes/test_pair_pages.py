@@ -182,7 +182,7 @@ def test_my_learning_queries_stay_bounded_with_pairs_and_invitations(
     # Those of test_enrolment_pages' pin (session, person, groups, site, navigation, the
     # enrolments, module marks and reflections), plus the partners' names (one query for
     # all pairs) and the open invitations (one). Not one per enrolment or pair.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get("/learn/")
     body = text(response)
     assert body.count("Applied with") == 5
