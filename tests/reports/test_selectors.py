@@ -155,7 +155,7 @@ def test_attendance_counts_marks_at_held_sessions_and_excused_where_the_programm
             cohort=cohort_a,
             starts_at=now - datetime.timedelta(days=d, hours=3),
             ends_at=now - datetime.timedelta(days=d),
-        )  # fmt: skip
+        )
         for d in (30, 20, 10, 5)
     ]
     future = SessionFactory(cohort=cohort_a)
