@@ -68,7 +68,12 @@ def add_charts(dashboard) -> None:
             slug, f"{table.title}, as a share of all", [(r.label, r.cells[column]) for r in rows]
         )
     rates = dashboard["rates"]
-    rates.chart = bar_chart("rates", rates.title, [(r.label, r.cells[2]) for r in rates.rows])
+    short = ("Attendance rate", "Completion rate")  # the rows' own labels are sentences
+    rates.chart = bar_chart(
+        "rates",
+        rates.title,
+        [(label, r.cells[2]) for label, r in zip(short, rates.rows, strict=True)],
+    )
     leadership = dashboard["leadership"]
     leadership.chart = bar_chart(
         "leadership",

@@ -285,3 +285,21 @@ def test_seeds_certificates_for_the_completions_one_revoked_one_reissued(seeded)
     old = Certificate.objects.get(status="superseded")
     assert old.superseded_by.status == "valid"
     assert statuses.count("pending") == 0
+
+
+def test_the_reporting_leads_dashboard_has_something_to_show(seeded):
+    """demo.reports: the pilot cohort's clinicians have reached their 12- and 24-month days,
+    and enough of them hold leadership roles that the figures are shown, not suppressed."""
+    from reports import dashboard
+    from reports.selectors import ReportFilter
+
+    trust = Trust.objects.get(ods_code=trusts.FIRST_TRUST)
+    rows = dashboard.build(ReportFilter(trust=trust))["leadership"].rows
+    twelve, twenty_four = rows[1].cells, rows[2].cells
+    assert twelve[1].shown and twelve[1].value >= 5 and twelve[2].shown
+    assert twenty_four[1].shown and twenty_four[1].value > twelve[1].value
+    assert (
+        seed_demo()
+        and dashboard.build(ReportFilter(trust=trust))["leadership"].rows[1].cells[1].value
+        == twelve[1].value
+    )  # a rerun adds nothing
