@@ -85,8 +85,15 @@ def test_a_reporting_lead_goes_straight_to_their_trust(client, lead_a, trust_a):
     assert response.status_code == 302 and response.url == dashboard_url(trust_a)
     page = client.get(dashboard_url(trust_a))
     assert page.status_code == 200
-    assert trust_a.name in page.content.decode()
+    body = page.content.decode()
+    assert trust_a.name in body
     assert "private" in page["Cache-Control"]
+    # An empty trust: zeros and dashes, no division by zero; the charts are inline SVG under
+    # the site's own policy, with nothing loaded from elsewhere.
+    assert page.context["dashboard"]["rates"].rows[0].cells[2].text == "—"
+    assert "<svg" in body and "Content-Security-Policy" in page
+    assert "script-src" in page["Content-Security-Policy"]
+    assert "cdn" not in body.lower()
 
 
 def test_another_trust_is_a_404_by_address_and_by_filter(client, lead_a, trust_b, cohort_b):
