@@ -9,6 +9,8 @@ follow-up days, with role histories that show clinicians moving into leadership 
   managers, 12 clinicians completing. Of the clinicians, 2 already held a leadership role
   when they enrolled, 6 held one 12 months after completing, 7 at 24 months — and enough
   answers to the baseline relationship question in each category to show beside the paper.
+  Its six sessions and registers are Leading Together's (demo.sessions), marked as each
+  outcome implies.
 
 Dates are relative to the day of seeding; the cohort is found by programme, trust and name,
 so a rerun adds nothing (demo.run's rules).
@@ -34,6 +36,7 @@ from programmes.models import (
 from .logins import DEMO_LOGINS
 from .role_history import ROLE_HISTORY
 from .run import SeedRun
+from .sessions import FACILITATOR_EMAIL, _registers, _timetable
 from .trusts import FIRST_TRUST
 
 PILOT_SLUG = "clinicians-into-management"
@@ -142,6 +145,8 @@ def seed_reports(run: SeedRun) -> None:
         return
     applied = timezone.make_aware(datetime.datetime.combine(_day(today, -1000), datetime.time(9)))
     finished = timezone.make_aware(datetime.datetime.combine(ends_on, datetime.time(17)))
+    # Its timetable and registers, as Leading Together's past cohorts have (demo.sessions).
+    sessions = [session for session, _ in _timetable(run, cohort)]
     clinicians, managers = _people(run, trust)
     for index, person in enumerate(clinicians + managers):
         is_clinician = index < len(clinicians)
@@ -171,3 +176,4 @@ def seed_reports(run: SeedRun) -> None:
                 ),
             },
         )
+    _registers(cohort, sessions, run.people.get(FACILITATOR_EMAIL))
