@@ -61,6 +61,8 @@ urlpatterns = [
     path("verify/", include("certificates.badge_urls")),
     # Public certificate verification: anyone may check a certificate (certificates/urls.py).
     path("verify/", include("certificates.urls")),
+    # Trust reporting: aggregates of a trust's programmes, small numbers suppressed (reports/).
+    path("reports/", include("reports.urls")),
 ]
 
 if settings.DEBUG:

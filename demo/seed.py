@@ -16,6 +16,7 @@ from .outcomes import seed_outcomes
 from .pairing import seed_pairing
 from .people import seed_people
 from .programmes import seed_programmes
+from .reports import seed_reports
 from .role_history import seed_role_history
 from .run import DEMO_PASSWORD, SeedRun
 from .sessions import seed_sessions
@@ -32,6 +33,9 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_content,
     # Its Programme record and cohorts at each trust, with enrolments (demo.programmes).
     seed_programmes,
+    # An earlier pilot programme's cohort whose clinicians have reached their 12- and
+    # 24-month follow-up, for the reporting lead's dashboard (demo.reports).
+    seed_reports,
     # Their sessions, the past cohorts' registers, the demo facilitator (demo.sessions).
     seed_sessions,
     # Pairs: the past cohorts' with their story, the first trust's scheme with the demo

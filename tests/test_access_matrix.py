@@ -179,6 +179,11 @@ class CertificateCode:
     """What a `<code>` in a URL names: a certificate, by its printed code, not its id."""
 
 
+class OwnTrust:
+    """Trust A: the reports' filters are probed on trust A's own dashboard too, naming trust
+    B's cohort and programme in the query string."""
+
+
 KWARG_MODELS = {
     "page_id": Page,
     "parent_page_id": Page,
@@ -242,6 +247,9 @@ TEXT_VALUES = {
     # Trust B's issuer profile and revocation list (/verify/issuers/<ods_code>…): public.
     "ods_code": "RSV",
     "thumbprint": "x",  # /verify/keys/<thumbprint>.json: a key no one has
+    # A trust's report table and its format (/reports/trusts/<trust_id>/<table>.<format>).
+    "table": "participants",
+    "export_format": "csv",
 }
 # Ids of things the world does not make (in-progress uploads, workflow states, editing
 # sessions): any number; the view must refuse or 404 without erring.
@@ -313,6 +321,16 @@ def probes(ids: dict) -> tuple[list[Probe], int]:
         for target in targets_per_param[first]:
             filled = values | {first: target} | {n: targets_per_param[n][0] for n in rest}
             found.append(Probe(route, fill(route, filled), model))
+    # The reports' filters are in the query string: trust B's cohort named on trust B's
+    # dashboard and on trust A's own, and in each download (reports/urls.py).
+    for probe in [p for p in found if p.route.startswith("reports/trusts/")]:
+        own = probe.path.replace(
+            f"/trusts/{ids.targets(Trust)[0]}/", f"/trusts/{ids.targets(OwnTrust)[0]}/"
+        )
+        for path in (probe.path, own):
+            for cohort in ids.targets(Cohort):
+                found.append(Probe(probe.route, f"{path}?cohort={cohort}", probe.model))
+            found.append(Probe(probe.route, f"{path}?since=2020-01-01&until=nonsense", probe.model))
     unique = {probe.path: probe for probe in found if not probe.path.startswith(SKIP_PREFIXES)}
     return sorted(unique.values(), key=lambda p: p.path), len(routes)
 
@@ -360,6 +378,7 @@ def world(db, trust_a, trust_b, superuser):
         Revision: [module.save_revision().pk],
         Group: [Group.objects.get(name=AccessRole.PROGRAMME_ADMINISTRATOR).pk],
         Site: [Site.objects.get(is_default_site=True).pk],
+        OwnTrust: [trust_a.pk],
     }
     ModuleProgressFactory(person=sentinel, module=module)
     # Trust B's cohort, open for enrolment, and the sentinel's place in it.
@@ -908,6 +927,18 @@ def test_every_id_parameter_points_at_a_real_record(world):
         "/verify/keys/x.json",
     ):
         assert path in paths, path
+    # Trust reporting: trust B's dashboard and a download of it, and trust B's cohort named in
+    # the filters of trust B's dashboard and of trust A's own.
+    trust_b_id = world["trust_b"].pk
+    trust_a_id = world["people"]["reporting lead A"].trust_id
+    for path in (
+        f"/reports/trusts/{trust_b_id}/",
+        f"/reports/trusts/{trust_b_id}/participants.csv",
+        f"/reports/trusts/{trust_b_id}/?cohort={cohort_b.pk}",
+        f"/reports/trusts/{trust_a_id}/?cohort={cohort_b.pk}",
+        f"/reports/trusts/{trust_a_id}/participants.csv?cohort={cohort_b.pk}",
+    ):
+        assert path in paths, path
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
 
@@ -936,3 +967,32 @@ def test_a_certificate_is_verifiable_by_anyone_by_design(world):
         body = posted.content.decode()
         assert posted.status_code == 200 and "This file matches" in body
         assert [m for m in MARKERS if m in body and m not in allowed] == []
+
+
+def test_reports_refuse_trust_b_to_trust_as_people(world):
+    """Beyond "shows nothing of trust B": a trust A person asking for trust B's report, or
+    naming trust B's cohort in their own report's filters, is answered 404 (a reporting
+    lead) or 403 (no reporting role at all), never a page. The regional lead's region holds
+    trust B (aggregates, by design) and the two-role person reports on trust B."""
+    trust_b = world["trust_b"]
+    cohort_b = Cohort.objects.get(name="Southvale sentinel cohort")
+    for name, person in world["people"].items():
+        if name in ("regional lead", TWO_ROLES):
+            continue
+        client = Client(raise_request_exception=False)
+        client.force_login(person)
+        own = f"/reports/trusts/{person.trust_id or 0}/"
+        for path in (
+            f"/reports/trusts/{trust_b.pk}/",
+            f"/reports/trusts/{trust_b.pk}/leadership.xlsx",
+            f"{own}?cohort={cohort_b.pk}",
+            f"{own}enrolments.csv?cohort={cohort_b.pk}",
+        ):
+            expected = 404 if name == "reporting lead A" else 403
+            assert client.get(path).status_code == expected, (name, path)
+    lead = Client()
+    lead.force_login(world["people"]["reporting lead A"])
+    assert (
+        lead.get(f"/reports/trusts/{world['people']['reporting lead A'].trust_id}/").status_code
+        == 200
+    )

@@ -131,7 +131,8 @@ def test_prints_the_logins_and_the_password(seeded):
 
 
 def test_seeds_leading_together_cohorts_with_enrolments_in_every_state(seeded):
-    cohorts = Cohort.objects.select_related("programme")
+    # Leading Together's; the reports' pilot programme is demo.reports' (tested below).
+    cohorts = Cohort.objects.filter(programme__slug="leading-together").select_related("programme")
     assert {c.programme.title for c in cohorts} == {"Leading Together"}
     programme = cohorts[0].programme
     assert programme.page is not None and programme.page.slug == "leading-together"
@@ -273,7 +274,10 @@ def test_explains_missing_role_groups(db):
 
 def test_seeds_certificates_for_the_completions_one_revoked_one_reissued(seeded):
     participant = User.objects.get(email=LOGIN_EMAILS[AccessRole.PARTICIPANT])
-    completed = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
+    # Leading Together's completions (demo.reports' pilot predates certificates).
+    completed = Enrolment.objects.filter(
+        status=EnrolmentStatus.COMPLETED, cohort__programme__slug="leading-together"
+    )
     assert completed.exists()
     # Every completion has a certificate; the participant's is valid, with its PDF.
     assert not completed.filter(certificates__isnull=True).exists()
@@ -300,3 +304,21 @@ def test_seeds_self_assessments_and_follow_up_surveys(seeded):
     [pending] = SurveyInvitation.objects.filter(sent_at__isnull=True, kind="completion")
     assert pending.enrolment.person == participant
     assert relationship_counts()["completion_total"] > 10
+
+
+def test_the_reporting_leads_dashboard_has_something_to_show(seeded):
+    """demo.reports: the pilot cohort's clinicians have reached their 12- and 24-month days,
+    and enough of them hold leadership roles that the figures are shown, not suppressed."""
+    from reports import dashboard
+    from reports.selectors import ReportFilter
+
+    trust = Trust.objects.get(ods_code=trusts.FIRST_TRUST)
+    rows = dashboard.build(ReportFilter(trust=trust))["leadership"].rows
+    twelve, twenty_four = rows[1].cells, rows[2].cells
+    assert twelve[1].shown and twelve[1].value >= 5 and twelve[2].shown
+    assert twenty_four[1].shown and twenty_four[1].value > twelve[1].value
+    assert (
+        seed_demo()
+        and dashboard.build(ReportFilter(trust=trust))["leadership"].rows[1].cells[1].value
+        == twelve[1].value
+    )  # a rerun adds nothing

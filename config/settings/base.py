@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "certificates",
     "coffee",  # Tandem coffee: informal meet-up rounds of a trust's clinicians and managers
     "outcomes",  # a programme's effect: self-assessment and follow-up surveys
+    "reports",  # trust reporting at /reports/: aggregates only, small numbers suppressed
     "outbox",  # background work: the transactional outbox and the claim helper
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -553,6 +554,13 @@ MFA_RECOVERY_CODE_COUNT = 10
 
 # Invitations a programme administrator sends: signed, single-use links valid this long.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
+# Disclosure control for every report and export (reports.disclosure): a count from 1 to one
+# below this is shown as "<5" (this number), and whatever would give it away is hidden too.
+REPORTS_SUPPRESSION_THRESHOLD = env.int("REPORTS_SUPPRESSION_THRESHOLD", default=5)
+if REPORTS_SUPPRESSION_THRESHOLD < 3:
+    # "<2" would say "exactly 1": nothing would be hidden.
+    raise ImproperlyConfigured("REPORTS_SUPPRESSION_THRESHOLD must be 3 or more.")
 # The link a sponsor approves or declines an application from (programmes.sponsors): signed,
 # single-use, and valid this long; the participant can send a new one from My learning.
 SPONSOR_LINK_VALID_DAYS = env.int("SPONSOR_LINK_VALID_DAYS", default=14)

@@ -1,0 +1,197 @@
+"""Disclosure control: the one function every report, chart and export shows counts through.
+
+Reports are aggregates, but a small count in a small trust can point at a person ("the one
+pharmacist on the programme did not complete"). So:
+
+- **Primary suppression.** A count from 1 to one below ``REPORTS_SUPPRESSION_THRESHOLD``
+  (default 5) is shown as "<5" (the threshold in the text). Zero is shown as 0: "nobody" is
+  not a disclosure, and hiding it would hide the rest.
+- **Secondary suppression.** Counts are disclosed as a *set* that adds up to a total (a row
+  of a table and its total; "attended" and "did not attend" of the marks recorded). Where the
+  total and the visible cells would let a reader work a hidden count out — by subtraction
+  (one hidden cell), or from the bounds "<5" itself gives (two hidden cells that must both
+  be 1, or both 4) — the next smallest count is hidden too, shown as "*", and so on until no
+  hidden count can be pinned down; as a last resort the total is hidden. A percentage made
+  from a hidden count (or a hidden total) is hidden with it.
+
+``disclose(counts, total=...)`` is that one function; ``percentage`` derives a share from
+what it returns, never from the raw numbers. Each hidden figure keeps no value at all
+(``Figure.value`` is None), so a template, a chart or an export cannot show it by mistake.
+
+What this does not protect against is a reader combining two different tables (participants
+by group beside enrolments by status): each set is protected within itself, as the issue
+asks, and the page says figures are rounded away below the threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.conf import settings
+
+UNBOUNDED = float("inf")
+SECONDARY_TEXT = "*"  # a count hidden so that a small one cannot be worked out
+NOT_APPLICABLE = "—"  # a share of nothing (no division by zero, no "0%" that means nobody)
+
+
+def threshold() -> int:
+    return settings.REPORTS_SUPPRESSION_THRESHOLD
+
+
+def small_text() -> str:
+    return f"<{threshold()}"
+
+
+class Hidden(StrEnum):
+    SMALL = "small"  # between 1 and the threshold: shown as "<5"
+    SECONDARY = "secondary"  # would give a small count away: shown as "*"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as a report may show it: its text, and its value only when it is shown."""
+
+    value: int | float | None
+    text: str
+    hidden: Hidden | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def shown(self) -> bool:
+        return self.hidden is None and self.value is not None
+
+
+def _shown(value: int) -> Figure:
+    return Figure(value=value, text=f"{value:,}")
+
+
+def _hidden(reason: Hidden) -> Figure:
+    return Figure(value=None, text=small_text() if reason is Hidden.SMALL else SECONDARY_TEXT,
+                  hidden=reason)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    """A set of counts as they may be shown: each cell, and the total (None if the set has
+    none)."""
+
+    cells: dict = field(default_factory=dict)
+    total: Figure | None = None
+
+    def __getitem__(self, key) -> Figure:
+        return self.cells[key]
+
+    def share(self, key) -> Figure:
+        """The cell's percentage of the total (hidden with either)."""
+        return percentage(self.cells[key], self.total)
+
+    def items(self):
+        return self.cells.items()
+
+    @property
+    def any_hidden(self) -> bool:
+        figures = [*self.cells.values(), *([self.total] if self.total else [])]
+        return any(f.hidden for f in figures)
+
+
+def _bounds(value: int, reason: Hidden | None, lo_secondary: int) -> tuple[float, float]:
+    """What a reader knows of a figure: its exact value, "<5" (1 to threshold-1) or
+    nothing but a floor ("*": at least 1, or at least 0 if it is a hidden zero)."""
+    if reason is None:
+        return value, value
+    if reason is Hidden.SMALL:
+        return 1, threshold() - 1
+    return lo_secondary, UNBOUNDED
+
+
+def pinned_down(counts: Mapping, hidden: Mapping, total_reason, has_total: bool) -> list:
+    """The hidden cells whose value a reader could work out from the total, the visible
+    cells and the bounds of the hidden ones (each a box; the cells add up to the total).
+    Exact for integer boxes under one sum: cell i can be anything from
+    max(lo_i, R_lo - Σ hi_others) to min(hi_i, R_hi - Σ lo_others)."""
+    bounds = {
+        key: _bounds(value, hidden.get(key), 0 if value == 0 else 1)
+        for key, value in counts.items()
+    }
+    total = sum(counts.values())
+    if not has_total:
+        total_lo, total_hi = 0, UNBOUNDED
+    else:
+        total_lo, total_hi = _bounds(total, total_reason, 0 if total == 0 else 1)
+    visible = sum(value for key, value in counts.items() if key not in hidden)
+    rest_lo, rest_hi = total_lo - visible, total_hi - visible
+    found = []
+    for key in hidden:
+        lo, hi = bounds[key]
+        others_lo = sum(bounds[k][0] for k in hidden if k != key)
+        others_hi = sum(bounds[k][1] for k in hidden if k != key)
+        low = max(lo, rest_lo - others_hi)
+        high = min(hi, rest_hi - others_lo)
+        if low >= high:
+            found.append(key)
+    return found
+
+
+def disclose(counts: Mapping[Hashable, int], *, total: bool = True) -> Disclosed:
+    """Disclose a set of counts (in the order given) and, with ``total=True``, their sum.
+    Pass ``total=False`` for a lone count or counts that add up to nothing shown."""
+    counts = dict(counts)
+    for key, value in counts.items():
+        if value is None or value < 0:
+            raise ValueError(f"A count cannot be {value!r} ({key!r}).")
+    small = threshold()
+    hidden: dict = {key: Hidden.SMALL for key, value in counts.items() if 0 < value < small}
+    grand = sum(counts.values())
+    total_reason = Hidden.SMALL if total and 0 < grand < small else None
+    order = {key: index for index, key in enumerate(counts)}
+    while hidden and pinned_down(counts, hidden, total_reason, total):
+        visible = [key for key in counts if key not in hidden]
+        nonzero = sorted((k for k in visible if counts[k] > 0), key=lambda k: (counts[k], order[k]))
+        zeros = [k for k in visible if counts[k] == 0]
+        if nonzero:
+            hidden[nonzero[0]] = Hidden.SECONDARY
+        elif zeros:
+            hidden[zeros[0]] = Hidden.SECONDARY
+        elif total and total_reason is not Hidden.SECONDARY:
+            total_reason = Hidden.SECONDARY
+        else:  # nothing left to hide: cannot happen with a threshold of 3 or more
+            break
+    cells = {
+        key: _hidden(hidden[key]) if key in hidden else _shown(value)
+        for key, value in counts.items()
+    }
+    shown_total = None
+    if total:
+        shown_total = _hidden(total_reason) if total_reason else _shown(grand)
+    return Disclosed(cells=cells, total=shown_total)
+
+
+def disclose_one(count: int) -> Figure:
+    """A lone count, with nothing beside it to give it away."""
+    return disclose({"count": count}, total=False)["count"]
+
+
+def percentage(part: Figure, whole: Figure | None, *, digits: int = 0) -> Figure:
+    """``part`` as a percentage of ``whole``: hidden when either is, a dash for a share of
+    nothing. Made from figures, never raw counts, so a hidden count cannot leak through it."""
+    if whole is None:
+        raise ValueError("A percentage needs the total it is a share of.")
+    if part.hidden or whole.hidden:
+        return Figure(value=None, text=SECONDARY_TEXT, hidden=Hidden.SECONDARY)
+    if not whole.value:
+        return Figure(value=None, text=NOT_APPLICABLE)
+    value = round(100 * part.value / whole.value, digits)
+    if digits == 0:
+        value = int(value)
+    return Figure(value=value, text=f"{value}%")
+
+
+def hide_if(figure: Figure, *, behind: Figure) -> Figure:
+    """``figure`` (hours, say) hidden when the count of people or pairs behind it is."""
+    if behind.hidden:
+        return Figure(value=None, text=SECONDARY_TEXT, hidden=Hidden.SECONDARY)
+    return figure

@@ -1,0 +1,77 @@
+"""The dashboard's filters: a GET form, validated like any other — a date that is not one,
+or a range that ends before it starts, is an error the person can correct. A cohort outside
+the trust's report is not an error but a 404 (reports.permissions): the page does not
+confirm that another trust's cohort exists."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404
+
+from programmes.models import Programme
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ReportFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label="All programmes",
+        error_messages={"invalid_choice": "Choose a programme from the list."},
+    )
+    # A number, not a ModelChoiceField: a cohort outside the list must be told apart from a
+    # mistyped one, and answered with a 404 (clean_cohort).
+    cohort = forms.IntegerField(
+        required=False,
+        widget=forms.Select,
+        error_messages={"invalid": "Choose a cohort from the list."},
+    )
+    since = forms.DateField(
+        label="From",
+        required=False,
+        widget=DateInput,
+        help_text="Cohorts running on any day from this date.",
+        error_messages={"invalid": "Enter a real date, for example 1 4 2026."},
+    )
+    until = forms.DateField(
+        label="To",
+        required=False,
+        widget=DateInput,
+        help_text="…to this date.",
+        error_messages={"invalid": "Enter a real date, for example 31 3 2027."},
+    )
+
+    def __init__(self, data=None, *, cohorts, **kwargs):
+        super().__init__(data, **kwargs)
+        self.cohorts = cohorts
+        # One query each: the trust's cohorts (with their programme) and their programmes.
+        listed = list(cohorts.select_related("programme").order_by("-starts_on", "name"))
+        self.fields["cohort"].widget.choices = [("", "All cohorts")] + [
+            (c.pk, f"{c.programme.title}: {c.name}") for c in listed
+        ]
+        self._listed = {c.pk: c for c in listed}
+        self.fields["programme"].queryset = Programme.objects.filter(
+            pk__in={c.programme_id for c in listed}
+        )
+
+    def clean_cohort(self):
+        pk = self.cleaned_data.get("cohort")
+        if pk is None:
+            return None
+        cohort = self._listed.get(pk)
+        if cohort is None:
+            raise Http404("No cohort matches the given query.")
+        return cohort
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end date must be on or after the start date.")
+        programme, cohort = data.get("programme"), data.get("cohort")
+        if programme and cohort and cohort.programme_id != programme.pk:
+            self.add_error("cohort", "That cohort is not of the programme you chose.")
+        return data

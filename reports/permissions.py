@@ -1,0 +1,67 @@
+"""Who may see which trust's reports, on people.permissions' grants (the one module that
+scopes people's data):
+
+- a **trust reporting lead** sees the trusts they hold that role for (AccessGrant.trust) —
+  nothing of any other trust;
+- a **regional lead** sees the trusts of their region;
+- a **national lead** and a **superuser** see every trust.
+
+Nobody else: not a programme administrator by that role alone (their cohort pages are
+theirs), not a participant or facilitator. Every report is an aggregate, with small numbers
+suppressed (reports.disclosure), so even the widest of these sees no individual.
+
+A refusal names no trust: asking for one outside your scope is a 404, as if it did not
+exist (people.permissions.get_visible_or_404's rule).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from people.access import AccessRole
+from people.models import Trust
+from people.permissions import reported_trust_ids
+from programmes.models import Cohort, Enrolment
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def reportable_trusts(user) -> QuerySet:
+    """The trusts whose reports `user` may see."""
+    if not _active(user):
+        return Trust.objects.none()
+    if user.is_superuser or user.has_role(AccessRole.NATIONAL_LEAD):
+        return Trust.objects.all()
+    condition = Q(pk__in=reported_trust_ids(user))
+    if regions := user.regions_for(AccessRole.REGIONAL_LEAD):
+        condition |= Q(region_id__in=regions)
+    return Trust.objects.filter(condition)
+
+
+def may_see_reports(user) -> bool:
+    if not _active(user):
+        return False
+    return bool(
+        user.is_superuser
+        or user.role_names
+        & {AccessRole.TRUST_REPORTING_LEAD, AccessRole.REGIONAL_LEAD, AccessRole.NATIONAL_LEAD}
+    )
+
+
+def reportable_trust_or_404(user, trust_id) -> Trust:
+    try:
+        return reportable_trusts(user).get(pk=trust_id)
+    except (Trust.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No trust matches the given query.") from None
+
+
+def trust_cohorts(trust: Trust) -> QuerySet:
+    """The cohorts a trust's report covers and its filter offers: those it hosts, and those
+    its people took part in for it (an enrolment's trust is the person's when they enrolled:
+    reports count them there, wherever the cohort was hosted)."""
+    return Cohort.objects.filter(
+        Q(host_trust=trust) | Q(pk__in=Enrolment.objects.filter(trust=trust).values("cohort_id"))
+    )
