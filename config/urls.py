@@ -55,6 +55,8 @@ urlpatterns = [
     path("verify/", include("certificates.badge_urls")),
     # Public certificate verification: anyone may check a certificate (certificates/urls.py).
     path("verify/", include("certificates.urls")),
+    # Trust reporting (reports/): a reporting lead's own trust only.
+    path("reports/", include("reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -15,6 +15,7 @@ APPS = [
     "audit",
     "privacy",
     "coffee",
+    "reports",
 ]
 FEATURE_APPS = {
     "programmes",
@@ -25,6 +26,7 @@ FEATURE_APPS = {
     "privacy",
     "core",
     "coffee",
+    "reports",
 }
 
 
@@ -74,6 +76,8 @@ LAYERS["cms"] = {"programmes", *LAYERS["programmes"]}
 LAYERS["certificates"] = {"programmes", "cms", *LAYERS["programmes"]}
 # Tandem coffee stands beside programmes, not on it: it reads people and trusts only.
 LAYERS["coffee"] = {"people", "accounts", "audit", "privacy", "outbox", "core"}
+# reports compose: they read every app below through its selectors.
+LAYERS["reports"] = {"certificates", "pairing", "coffee", "cms", *LAYERS["certificates"]}
 DEV_ONLY = {"demo", "bench"}
 # config's own modules (settings, celery, wsgi, asgi) name apps only as strings; config.urls
 # is exempt: it is the one place that imports every app's views.

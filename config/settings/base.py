@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cms",
     "certificates",
     "coffee",  # Tandem coffee: informal meet-up rounds of a trust's clinicians and managers
+    "reports",  # trust reporting at /reports/
     "outbox",  # background work: the transactional outbox and the claim helper
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
