@@ -45,7 +45,7 @@ def leadership(person, starts_on, ends_on=None, category=RoleCategory.CLINICAL_L
 
 
 @pytest.mark.django_db
-def test_completers_are_followed_from_their_first_completion_with_their_first_appointment_after_it():
+def test_completers_are_followed_from_first_completion_to_first_appointment_after_it():
     trust = TrustFactory()
     appointed = completer(trust)
     EnrolmentFactory(  # a second, later completion does not move the start
@@ -82,7 +82,7 @@ def test_completers_are_followed_from_their_first_completion_with_their_first_ap
 
 
 @pytest.mark.django_db
-def test_the_comparison_group_is_the_trusts_clinicians_who_never_enrolled_from_their_groups_first_completion():
+def test_comparison_is_clinicians_never_enrolled_from_their_groups_first_completion():
     trust = TrustFactory()
     completer(trust, day=datetime.date(2024, 6, 1))
     completer(trust, day=COMPLETED_ON)  # the medical group's first completion
