@@ -14,7 +14,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from . import events, services
+from . import boards, events, services
 from .access import sees_others
 from .models import AccessGrant, RoleAppointment, RoleSource, User
 from .permissions import (
@@ -311,6 +311,23 @@ class RoleAppointmentCreateView(ServiceFormMixin, generic.CreateView):
             recorded_by=self.request.user,
             request=self.request,
         )
+
+
+class BoardSnapshotCreateView(ServiceFormMixin, generic.CreateView):
+    """A reporting lead or administrator adds a snapshot of their trust's board; what does
+    not fit (a second snapshot on that date, numbers that do not add up) is shown on the
+    form (people.boards.board_snapshot_save)."""
+
+    def save_instance(self):
+        return boards.board_snapshot_save(snapshot=self.form.instance, by=self.request.user)
+
+
+class BoardSnapshotEditView(ServiceFormMixin, ScopedEditView):
+    """Correcting a snapshot: another trust's is a 404 (ScopedObjectMixin, by the change
+    rule), and the save goes through the same service."""
+
+    def save_instance(self):
+        return boards.board_snapshot_save(snapshot=self.form.instance, by=self.request.user)
 
 
 # --- access grants ---------------------------------------------------------------------------
