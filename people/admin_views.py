@@ -16,7 +16,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from . import boards, events, services
 from .access import sees_others
-from .models import AccessGrant, RoleAppointment, RoleSource, User
+from .models import AccessGrant, BoardSnapshot, RoleAppointment, RoleSource, User
 from .permissions import (
     assignable_trusts,
     changeable,
@@ -376,6 +376,11 @@ class ScopedChoicesForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        if self._meta.model is BoardSnapshot:
+            # Blank only in snapshots from before the split was asked for: new entries and
+            # corrections give all four (BoardSnapshot.clean derives the totals from them).
+            for name in BoardSnapshot.SPLIT:
+                self.fields[name].required = True
         if for_user is None:
             return
         if "trust" in self.fields:

@@ -141,20 +141,22 @@ class BoardSnapshot(models.Model):
     )
     members = models.PositiveSmallIntegerField(editable=False)
     clinician_members = models.PositiveSmallIntegerField(editable=False)
+    # Blank (None) only in snapshots recorded before the split; the admin form requires them.
     executive_members = models.PositiveSmallIntegerField(
-        null=True, help_text="Voting executive directors, the chief executive included."
+        null=True, blank=True, help_text="Voting executive directors, the chief executive included."
     )
     executive_clinicians = models.PositiveSmallIntegerField(
         "of whom clinicians",
         null=True,
+        blank=True,
         help_text="Executives who are registered clinicians (e.g. the medical director, the "
         "chief nurse).",
     )
     non_executive_members = models.PositiveSmallIntegerField(
-        null=True, help_text="Non-executive directors, the chair included."
+        null=True, blank=True, help_text="Non-executive directors, the chair included."
     )
     non_executive_clinicians = models.PositiveSmallIntegerField(
-        "of whom clinicians", null=True, help_text="Non-executives who are clinicians."
+        "of whom clinicians", null=True, blank=True, help_text="Non-executives who are clinicians."
     )
 
     SPLIT = (
