@@ -23,7 +23,11 @@ Disclosure control (issue 14, part 7; the reports app's one function takes over 
   (secondary suppression: k/n with n shown gives k away); nor is one whose complement
   (n - k) is suppressed;
 - the curve is drawn on a monthly grid and stops where fewer than threshold people remain
-  at risk (the tail is where individuals become identifiable, and the estimate unstable).
+  at risk (the tail is where individuals become identifiable, and the estimate unstable);
+  months by which only 1 to threshold - 1 appointments have happened are left out of it
+  (it runs level across them and steps down where the count is large enough to show).
+  Later steps can still be of fewer than threshold people each: the curve of a group of
+  at least threshold people is shown at that resolution, as a chart of rates would be.
 """
 
 from __future__ import annotations
@@ -249,6 +253,10 @@ def estimate(label: str, people: Sequence[Followed]) -> GroupEstimate:
     curve = []
     month = 0
     while km.at_risk(month * DAYS_PER_MONTH) >= limit:
-        curve.append((float(month), km.at(month * DAYS_PER_MONTH)))
+        # A month where only 1 to threshold - 1 appointments have happened so far is left
+        # out (the step path runs level across it), so the curve cannot show one person's
+        # timing that the table hides.
+        if not is_suppressed(km.events_by(month * DAYS_PER_MONTH), limit):
+            curve.append((float(month), km.at(month * DAYS_PER_MONTH)))
         month += 1
     return GroupEstimate(label, size, True, rates, table, curve)

@@ -138,3 +138,10 @@ def test_the_curve_stops_where_fewer_than_the_threshold_remain_at_risk():
     six, _, eighteen, _ = group.table
     assert (six.at_risk, six.events, six.survival) == (5, 5, 0.5)
     assert (eighteen.at_risk, eighteen.survival) == (0, None)
+
+
+def test_the_curve_leaves_out_months_with_a_small_number_of_appointments_so_far():
+    # Month 1: one appointment (day 20) — left out; by month 2 (day 60.9) there are five.
+    people = [person(20)] + [person(45)] * 4 + [person(None, 400)] * 5
+    months = [m for m, _ in estimate("Completed", people).curve]
+    assert months[:3] == [0, 2, 3]
