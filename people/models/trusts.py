@@ -143,20 +143,29 @@ class BoardSnapshot(models.Model):
     clinician_members = models.PositiveSmallIntegerField(editable=False)
     # Blank (None) only in snapshots recorded before the split; the admin form requires them.
     executive_members = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Voting executive directors, the chief executive included."
+        "executive members",
+        null=True,
+        blank=True,
+        help_text="Voting executive directors, the chief executive included.",
     )
     executive_clinicians = models.PositiveSmallIntegerField(
-        "of whom clinicians",
+        "executive members who are clinicians",
         null=True,
         blank=True,
         help_text="Executives who are registered clinicians (e.g. the medical director, the "
         "chief nurse).",
     )
     non_executive_members = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Non-executive directors, the chair included."
+        "non-executive members",
+        null=True,
+        blank=True,
+        help_text="Non-executive directors, the chair included.",
     )
     non_executive_clinicians = models.PositiveSmallIntegerField(
-        "of whom clinicians", null=True, blank=True, help_text="Non-executives who are clinicians."
+        "non-executive members who are clinicians",
+        null=True,
+        blank=True,
+        help_text="Non-executives who are clinicians.",
     )
 
     SPLIT = (
