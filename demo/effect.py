@@ -4,7 +4,8 @@
   years back (demo.trusts seeds the 2025 and 2026 totals without the split).
 - **Two earlier runs of Leading Together at the first trust** (fixed dates in 2023 and 2024,
   so every machine shows the same follow-up): 14 clinicians and 4 managers who completed,
-  with their registers (demo.sessions' timetable and marks), and the leadership
+  with their registers (demo.sessions' timetable and marks) and pairs (demo.pairing's), and
+  the leadership
   appointments some of the clinicians went on to; and 24 more clinicians of the trust who
   never enrolled — the comparison group — a few of whom moved into leadership too.
 
@@ -26,6 +27,7 @@ from people.models import (
     CLINICAL_GROUPS,
     BoardSnapshot,
     ProfessionalGroup,
+    RegistrationBody,
     RoleAppointment,
     RoleCategory,
     RoleSource,
@@ -34,7 +36,8 @@ from people.models import (
 from programmes.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus, Programme
 from reports.effect import add_months
 
-from .people import FIRST_NAMES, LAST_NAMES, _registration, demo_email
+from .pairing import _past_cohorts
+from .people import FIRST_NAMES, LAST_NAMES, demo_email
 from .programmes import PROGRAMME_SLUG, _past_enrolment
 from .run import SeedRun, step_rng
 from .sessions import _registers, _timetable
@@ -119,20 +122,28 @@ def seed_board_split(run: SeedRun) -> None:
             )
 
 
+def _registration_for(group: str, label: str, index: int) -> tuple[str, str]:
+    """A well-formed registration from a range demo.people never draws from (GMC numbers
+    from 8,000,000; NMC PINs of "year" 99; HCPC numbers with a leading 0), so a rerun finds
+    the same person and nobody else has it."""
+    serial = (0 if label == "lt" else 500) + index
+    if group == G.MEDICAL:
+        return RegistrationBody.GMC, str(8_000_000 + serial)
+    if group == G.NURSING_MIDWIFERY:
+        return RegistrationBody.NMC, f"99L{serial:04d}E"
+    return RegistrationBody.HCPC, f"OT0{serial:04d}"
+
+
 def _new_clinicians(run: SeedRun, trust, count: int, label: str) -> list[User]:
-    """`count` clinicians of `trust` made for this step, the same on every run."""
+    """`count` clinicians of `trust` made for this step, the same on every run: the email
+    carries the label and index, so a name drawn twice is still two people."""
     rng = step_rng(f"effect:{label}")
-    taken = set(run.people) | set(User.objects.values_list("email", flat=True))
-    registrations = set(User.objects.values_list("registration_body", "registration_number"))
     people = []
     for index in range(count):
         group = GROUPS[index % len(GROUPS)]
-        while True:
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            email = demo_email(first, last).replace("@", f".{label}{index}@")
-            body, number = _registration(rng, group, "OT" if group == G.ALLIED_HEALTH else "")
-            if (body, number) not in registrations:
-                break
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        email = demo_email(first, last).replace("@", f".{label}{index}@")
+        body, number = _registration_for(group, label, index)
         title, band, directorate = JOBS[group]
         person, _ = run.get_or_create(
             User,
@@ -150,8 +161,6 @@ def _new_clinicians(run: SeedRun, trust, count: int, label: str) -> list[User]:
                 "password": make_password(None),  # a character, not a login
             },
         )
-        taken.add(email)
-        registrations.add((body, number))
         run.people[person.email] = person
         people.append(person)
     return people
@@ -218,6 +227,10 @@ def seed_effect(run: SeedRun) -> None:
         for index, person in enumerate(chosen):
             _past_enrolment(run, person, cohort, status=EnrolmentStatus.COMPLETED, index=index)
         _registers(cohort, [session for session, _ in _timetable(run, cohort)], None)
+    # Their pairs, as demo.pairing makes them for every past cohort without any (with a
+    # generator of this step's own, so the other cohorts' pairs stay as they were). Done here
+    # and now: demo.pairing, which ran before, would otherwise pair them on the next run.
+    _past_cohorts(run, step_rng("effect:pairing"), None)
 
     # Completers are followed from the day their completion was recorded (the cohort's end).
     finished = dict(
