@@ -145,3 +145,11 @@ def test_the_curve_leaves_out_months_with_a_small_number_of_appointments_so_far(
     people = [person(20)] + [person(45)] * 4 + [person(None, 400)] * 5
     months = [m for m, _ in estimate("Completed", people).curve]
     assert months[:3] == [0, 2, 3]
+
+
+def test_the_threshold_is_the_setting(settings):
+    settings.REPORTS_SUPPRESSION_THRESHOLD = 3
+    assert (suppress(2), suppress(3)) == ("<3", 3)
+    assert estimate("Completed", [person(10)] * 4).shown
+    del settings.REPORTS_SUPPRESSION_THRESHOLD
+    assert suppress(4) == "<5"  # the default when the setting is absent
