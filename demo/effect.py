@@ -12,8 +12,10 @@
 The demo reporting lead (reporting-lead@, of the first trust) sees the comparison. The
 figures are made up, and the difference they show is the demo's, not evidence of anything.
 
-Runs after demo.sessions (which would otherwise link the demo facilitator to these cohorts
-too) and before demo.certificates, which issues their completions' certificates.
+Runs after demo.sessions and demo.pairing (so their generators' draws for the other cohorts
+stay as they were) and does for these cohorts what they do for every past cohort — the
+timetable, registers, facilitator and pairs — so a rerun of those steps finds nothing to add;
+before demo.certificates, which issues their completions' certificates.
 """
 
 from __future__ import annotations
@@ -33,14 +35,21 @@ from people.models import (
     RoleSource,
     User,
 )
-from programmes.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus, Programme
+from programmes.models import (
+    Cohort,
+    CohortFacilitator,
+    CohortStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Programme,
+)
 from reports.effect import add_months
 
 from .pairing import _past_cohorts
 from .people import FIRST_NAMES, LAST_NAMES, demo_email
 from .programmes import PROGRAMME_SLUG, _past_enrolment
 from .run import SeedRun, step_rng
-from .sessions import _registers, _timetable
+from .sessions import FACILITATOR_EMAIL, _registers, _timetable
 from .trusts import FIRST_TRUST, TRUSTS
 
 G = ProfessionalGroup
@@ -220,13 +229,18 @@ def seed_effect(run: SeedRun) -> None:
                 "status": CohortStatus.PUBLISHED,
             },
         )
+        # The demo facilitator ran them, as demo.sessions has them run the first trust's
+        # other cohorts (and would link them on the next run if this did not now).
+        facilitator = run.people.get(FACILITATOR_EMAIL)
+        if facilitator is not None:
+            run.get_or_create(CohortFacilitator, cohort=cohort, person=facilitator)
         if not made:
             continue
         chosen = completers[number * COMPLETERS_PER_COHORT : (number + 1) * COMPLETERS_PER_COHORT]
         chosen += managers[number * MANAGERS_PER_COHORT : (number + 1) * MANAGERS_PER_COHORT]
         for index, person in enumerate(chosen):
             _past_enrolment(run, person, cohort, status=EnrolmentStatus.COMPLETED, index=index)
-        _registers(cohort, [session for session, _ in _timetable(run, cohort)], None)
+        _registers(cohort, [session for session, _ in _timetable(run, cohort)], facilitator)
     # Their pairs, as demo.pairing makes them for every past cohort without any (with a
     # generator of this step's own, so the other cohorts' pairs stay as they were). Done here
     # and now: demo.pairing, which ran before, would otherwise pair them on the next run.
