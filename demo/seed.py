@@ -11,6 +11,7 @@ from django.db import transaction
 from .certificates import seed_certificates
 from .coffee import seed_coffee
 from .content import seed_content
+from .effect import seed_board_split, seed_effect
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
 from .outcomes import seed_outcomes
 from .pairing import seed_pairing
@@ -43,6 +44,11 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_pairing,
     # Tandem coffee: schemes, shared spaces, opt-ins and four monthly rounds (demo.coffee).
     seed_coffee,
+    # Board snapshots with the executive split; two earlier cohorts at the first trust and a
+    # comparison group, for "Does it work?" (demo.effect). Before the certificates, which
+    # the earlier cohorts' completions need.
+    seed_board_split,
+    seed_effect,
     # Certificates for the completions, one revoked and one re-issued (demo.certificates).
     seed_certificates,
     # Self-assessments before and after, and the follow-up surveys (demo.outcomes).

@@ -14,9 +14,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from . import events, services
+from . import boards, events, services
 from .access import sees_others
-from .models import AccessGrant, RoleAppointment, RoleSource, User
+from .models import AccessGrant, BoardSnapshot, RoleAppointment, RoleSource, User
 from .permissions import (
     assignable_trusts,
     changeable,
@@ -313,6 +313,23 @@ class RoleAppointmentCreateView(ServiceFormMixin, generic.CreateView):
         )
 
 
+class BoardSnapshotCreateView(ServiceFormMixin, generic.CreateView):
+    """A reporting lead or administrator adds a snapshot of their trust's board; what does
+    not fit (a second snapshot on that date, numbers that do not add up) is shown on the
+    form (people.boards.board_snapshot_save)."""
+
+    def save_instance(self):
+        return boards.board_snapshot_save(snapshot=self.form.instance, by=self.request.user)
+
+
+class BoardSnapshotEditView(ServiceFormMixin, ScopedEditView):
+    """Correcting a snapshot: another trust's is a 404 (ScopedObjectMixin, by the change
+    rule), and the save goes through the same service."""
+
+    def save_instance(self):
+        return boards.board_snapshot_save(snapshot=self.form.instance, by=self.request.user)
+
+
 # --- access grants ---------------------------------------------------------------------------
 
 
@@ -359,6 +376,11 @@ class ScopedChoicesForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        if self._meta.model is BoardSnapshot:
+            # Blank only in snapshots from before the split was asked for: new entries and
+            # corrections give all four (BoardSnapshot.clean derives the totals from them).
+            for name in BoardSnapshot.SPLIT:
+                self.fields[name].required = True
         if for_user is None:
             return
         if "trust" in self.fields:

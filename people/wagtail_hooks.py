@@ -116,12 +116,41 @@ class TrustViewSet(ScopedViewSet):
 
 
 class BoardSnapshotViewSet(ScopedViewSet):
+    """Board composition: a trust's dated snapshots, entered and corrected by its reporting
+    leads and programme administrators (people.permissions: the change rule for boards).
+    The totals are the split's sums (BoardSnapshot.clean); a second snapshot on one date is a
+    form error, and so is every number that does not fit (people.services
+    .board_snapshot_save)."""
+
     model = BoardSnapshot
     icon = "group"
     menu_label = "Board composition"
-    form_fields = ["trust", "recorded_on", "members", "clinician_members"]
-    list_display = ["trust", "recorded_on", "members", "clinician_members"]
-    list_export = ["trust.name", "trust.ods_code", "recorded_on", "members", "clinician_members"]
+    add_view_class = admin_views.BoardSnapshotCreateView
+    edit_view_class = admin_views.BoardSnapshotEditView
+    form_fields = ["trust", "recorded_on", *BoardSnapshot.SPLIT]
+    list_display = [
+        "trust",
+        "recorded_on",
+        "members",
+        "clinician_members",
+        "executive_members",
+        "non_executive_members",
+    ]
+    inspect_view_fields = [
+        "trust",
+        "recorded_on",
+        "members",
+        "clinician_members",
+        *BoardSnapshot.SPLIT,
+    ]
+    list_export = [
+        "trust.name",
+        "trust.ods_code",
+        "recorded_on",
+        "members",
+        "clinician_members",
+        *BoardSnapshot.SPLIT,
+    ]
     export_headings = {"trust.name": "Trust", "trust.ods_code": "ODS code"}
     list_filter = ["trust"]
 

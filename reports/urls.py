@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import effect_views, views
 
 app_name = "reports"
 
@@ -12,4 +12,7 @@ urlpatterns = [
         views.table_download,
         name="download",
     ),
+    # "Does it work?": completers against a comparison group (reports/effect.py).
+    path("effect/", effect_views.effect_choose, name="effect"),
+    path("effect/<int:trust_id>/", effect_views.effect_for_trust, name="effect_trust"),
 ]

@@ -939,6 +939,13 @@ def test_every_id_parameter_points_at_a_real_record(world):
         f"/reports/trusts/{trust_a_id}/participants.csv?cohort={cohort_b.pk}",
     ):
         assert path in paths, path
+    # Reports (reports/): "Does it work?" for trust B, and board composition's own routes at
+    # trust B's snapshot.
+    assert "/reports/effect/" in paths
+    assert f"/reports/effect/{world['trust_b'].pk}/" in paths
+    board_b = BoardSnapshot.objects.get(trust=world["trust_b"])
+    for path in ("edit", "inspect"):
+        assert f"/admin/boardsnapshot/{path}/{board_b.pk}/" in paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
 
@@ -996,3 +1003,29 @@ def test_reports_refuse_trust_b_to_trust_as_people(world):
         lead.get(f"/reports/trusts/{world['people']['reporting lead A'].trust_id}/").status_code
         == 200
     )
+
+
+def test_another_trusts_effect_estimate_is_a_404_to_every_trust_a_role(world):
+    """/reports/effect/<trust B>/ (aggregates, so no marker shows there): every persona of
+    trust A, and anonymous visitors, are refused; the positive controls are the person who
+    leads trust B's reporting and the regional lead of trust B's region (issue 14: regional
+    leads compare their region's trusts, aggregates only), who see it."""
+    path = f"/reports/effect/{world['trust_b'].pk}/"
+    assert (
+        world["trust_b"].region_id
+        == world["people"]["regional lead"].regions_for(AccessRole.REGIONAL_LEAD).pop()
+    )
+    for name in ("anonymous", *(p for p in PERSONAS if p != "regional lead")):
+        client = Client(raise_request_exception=False)
+        if name != "anonymous":
+            client.force_login(world["people"][name])
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            refused = response.status_code in (404, 405) or (
+                response.status_code == 302 and "/accounts/login/" in response.url
+            )
+            assert refused, f"{name} {method.upper()} {path}: {response.status_code}"
+    for name in (TWO_ROLES, "regional lead"):
+        client = Client()
+        client.force_login(world["people"][name])
+        assert client.get(path).status_code == 200, name

@@ -83,11 +83,12 @@ LAYERS["outcomes"] = {"programmes", *LAYERS["programmes"]}
 # reports compose every app's figures (read through their selectors and querysets); nothing
 # but config.urls imports reports.
 LAYERS["reports"] = {
-    "programmes",
+    "certificates",
+    "cms",
     "pairing",
     "coffee",
     "outcomes",
-    *LAYERS["programmes"],
+    *LAYERS["certificates"],
 }
 DEV_ONLY = {"demo", "bench"}
 # config's own modules (settings, celery, wsgi, asgi) name apps only as strings; config.urls

@@ -1,6 +1,7 @@
 """Trusts — the NHS organisations people work for — their regions, sign-up email domains and
 board composition."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -125,13 +126,54 @@ class TrustEmailDomain(models.Model):
 
 
 class BoardSnapshot(models.Model):
-    """The make-up of a trust's board on a date: how many members, how many of them clinicians.
-    Kept as dated snapshots so reports can show the clinician share changing over time."""
+    """The make-up of a trust's board on a date: its executive and non-executive members and
+    how many of each are clinicians. Kept as dated snapshots so reports can show the
+    clinician share changing over time.
+
+    ``members`` and ``clinician_members`` are the totals reports read; when the split is
+    recorded (every snapshot entered since it was asked for) they are its sums, derived in
+    ``clean`` and held to it by the constraints. Snapshots recorded before the split carry the
+    totals alone (the four split fields empty)."""
 
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="board_snapshots")
-    recorded_on = models.DateField()
-    members = models.PositiveSmallIntegerField()
-    clinician_members = models.PositiveSmallIntegerField()
+    recorded_on = models.DateField(
+        "date", help_text="The day the board had this make-up (one snapshot per day)."
+    )
+    members = models.PositiveSmallIntegerField(editable=False)
+    clinician_members = models.PositiveSmallIntegerField(editable=False)
+    # Blank (None) only in snapshots recorded before the split; the admin form requires them.
+    executive_members = models.PositiveSmallIntegerField(
+        "executive members",
+        null=True,
+        blank=True,
+        help_text="Voting executive directors, the chief executive included.",
+    )
+    executive_clinicians = models.PositiveSmallIntegerField(
+        "executive members who are clinicians",
+        null=True,
+        blank=True,
+        help_text="Executives who are registered clinicians (e.g. the medical director, the "
+        "chief nurse).",
+    )
+    non_executive_members = models.PositiveSmallIntegerField(
+        "non-executive members",
+        null=True,
+        blank=True,
+        help_text="Non-executive directors, the chair included.",
+    )
+    non_executive_clinicians = models.PositiveSmallIntegerField(
+        "non-executive members who are clinicians",
+        null=True,
+        blank=True,
+        help_text="Non-executives who are clinicians.",
+    )
+
+    SPLIT = (
+        "executive_members",
+        "executive_clinicians",
+        "non_executive_members",
+        "non_executive_clinicians",
+    )
 
     class Meta:
         # By date only: ordering by trust would join trusts for every query (listings that
@@ -141,17 +183,93 @@ class BoardSnapshot(models.Model):
             models.UniqueConstraint(
                 fields=["trust", "recorded_on"],
                 name="one_board_snapshot_per_trust_per_day",
-                violation_error_message="This trust already has a board snapshot on that date.",
+                violation_error_message="This trust already has a board snapshot on that date. "
+                "Correct that one instead, or choose another date.",
             ),
             models.CheckConstraint(
                 condition=models.Q(clinician_members__lte=models.F("members")),
                 name="board_clinicians_within_members",
                 violation_error_message="Clinician members cannot outnumber board members.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    executive_members__isnull=True,
+                    executive_clinicians__isnull=True,
+                    non_executive_members__isnull=True,
+                    non_executive_clinicians__isnull=True,
+                )
+                | models.Q(
+                    executive_members__isnull=False,
+                    executive_clinicians__isnull=False,
+                    non_executive_members__isnull=False,
+                    non_executive_clinicians__isnull=False,
+                ),
+                name="board_split_all_or_nothing",
+                violation_error_message="Give all four numbers of the executive and "
+                "non-executive split, or none.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(executive_members__isnull=True)
+                | models.Q(
+                    members=models.F("executive_members") + models.F("non_executive_members"),
+                    clinician_members=models.F("executive_clinicians")
+                    + models.F("non_executive_clinicians"),
+                ),
+                name="board_split_adds_up",
+                violation_error_message="The executive and non-executive numbers must add up "
+                "to the board's totals.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(executive_members__isnull=True)
+                | models.Q(
+                    executive_clinicians__lte=models.F("executive_members"),
+                    non_executive_clinicians__lte=models.F("non_executive_members"),
+                ),
+                name="board_clinicians_within_each_part",
+                violation_error_message="Clinicians cannot outnumber the members of their part "
+                "of the board.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.trust.ods_code} board on {self.recorded_on:%d %b %Y}"
+
+    @property
+    def has_split(self) -> bool:
+        return self.executive_members is not None
+
+    def clean(self):
+        """Derive the totals from the split, and say which number is wrong in words a
+        person can act on (the constraints hold the same in the database)."""
+        values = {name: getattr(self, name) for name in self.SPLIT}
+        given = [name for name, value in values.items() if value is not None]
+        if not given:
+            return
+        if len(given) < len(values):
+            raise ValidationError(
+                {
+                    name: "Give this number too (0 if there are none)."
+                    for name, value in values.items()
+                    if value is None
+                }
+            )
+        errors = {}
+        if values["executive_clinicians"] > values["executive_members"]:
+            errors["executive_clinicians"] = (
+                f"There are {values['executive_members']} executive members: no more of them "
+                "than that can be clinicians."
+            )
+        if values["non_executive_clinicians"] > values["non_executive_members"]:
+            errors["non_executive_clinicians"] = (
+                f"There are {values['non_executive_members']} non-executive members: no more "
+                "of them than that can be clinicians."
+            )
+        if values["executive_members"] + values["non_executive_members"] == 0:
+            errors["executive_members"] = "A board has at least one member."
+        if errors:
+            raise ValidationError(errors)
+        self.members = values["executive_members"] + values["non_executive_members"]
+        self.clinician_members = values["executive_clinicians"] + values["non_executive_clinicians"]
 
     @property
     def clinician_share(self) -> float | None:
