@@ -40,6 +40,8 @@ urlpatterns = [
     # The holder's certificates and their downloads (certificates/learn_urls.py), before the
     # other /learn/ pages as coffee's are; /verify/ is certificates/urls.py's.
     path("learn/certificates/", include("certificates.learn_urls")),
+    # The person's own role history (people/learn_urls.py), before the other /learn/ pages.
+    path("learn/roles/", include("people.learn_urls")),
     path("learn/", include("cms.urls")),
     path("learn/", include("programmes.urls")),  # enrolling and withdrawing
     path("learn/", include("pairing.urls")),  # pairs, shadowing, meetings, projects

@@ -79,7 +79,8 @@ class PersonViewSet(ScopedViewSet):
     icon = "user"
     menu_label = "People"
     name = "people"
-    form_fields = ["email", "trust", *PROFILE_FIELDS]
+    # The staff number is an administrator's to set (HR's number, not the person's choice).
+    form_fields = ["email", "trust", "staff_number", *PROFILE_FIELDS]
     # Never the password hash or permission flags (Wagtail shows every field by default).
     inspect_view_fields = [*form_fields, "date_joined", "last_login", "is_active"]
     list_display = ["__str__", "email", "trust", "professional_group", "job_title"]
