@@ -313,6 +313,21 @@ class RoleAppointmentCreateView(ServiceFormMixin, generic.CreateView):
         )
 
 
+class RoleAppointmentEditView(ServiceFormMixin, ScopedEditView):
+    """An administrator corrects a role, or ends it by giving its end date, through
+    people.services.role_appointment_correct (which audits the fields that changed). Whose
+    role it is is not a correction: the form leaves the person out (RoleAppointmentViewSet)."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.role_appointment_correct(
+            appointment=self.object,
+            by=self.request.user,
+            request=self.request,
+            **{name: data[name] for name in services.ROLE_CORRECTABLE_FIELDS if name in data},
+        )
+
+
 # --- access grants ---------------------------------------------------------------------------
 
 

@@ -21,9 +21,7 @@ class RoleForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose one of the kinds of role listed."},
     )
-    starts_on = forms.DateField(
-        label="Start date", widget=DATE_INPUT, error_messages=DATE_ERRORS
-    )
+    starts_on = forms.DateField(label="Start date", widget=DATE_INPUT, error_messages=DATE_ERRORS)
     ends_on = forms.DateField(
         label="End date",
         required=False,

@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('people', '0009_sponsor_on_profile'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("people", "0009_sponsor_on_profile"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='staff_number',
-            field=models.CharField(blank=True, help_text="The person's staff (ESR or payroll) number at their trust, as HR extracts give it. Optional; unique within a trust.", max_length=30),
+            model_name="user",
+            name="staff_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The person's staff (ESR or payroll) number at their trust, as HR extracts give it. Optional; unique within a trust.",
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('staff_number', ''), _negated=True), fields=('trust', 'staff_number'), name='one_person_per_staff_number_in_a_trust', violation_error_message='Another person at this trust has this staff number.'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("staff_number", ""), _negated=True),
+                fields=("trust", "staff_number"),
+                name="one_person_per_staff_number_in_a_trust",
+                violation_error_message="Another person at this trust has this staff number.",
+            ),
         ),
     ]
