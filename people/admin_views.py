@@ -313,6 +313,16 @@ class RoleAppointmentCreateView(ServiceFormMixin, generic.CreateView):
         )
 
 
+class RoleAppointmentIndexView(ScopedIndexView):
+    """Role history, narrowed to one person by ?person=<id> (a person's "Role history"
+    button). Within what the user may see: another trust's person gives an empty list."""
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        person = self.request.GET.get("person", "")
+        return queryset.filter(person_id=int(person)) if person.isdigit() else queryset
+
+
 class RoleAppointmentEditView(ServiceFormMixin, ScopedEditView):
     """An administrator corrects a role, or ends it by giving its end date, through
     people.services.role_appointment_correct (which audits the fields that changed). Whose

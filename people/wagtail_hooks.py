@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
 from . import admin_views, role_import, role_import_views, wagtail_users
@@ -132,6 +133,7 @@ class RoleAppointmentViewSet(ScopedViewSet):
     model = RoleAppointment
     icon = "date"
     menu_label = "Role history"
+    index_view_class = admin_views.RoleAppointmentIndexView
     add_view_class = admin_views.RoleAppointmentCreateView
     edit_view_class = admin_views.RoleAppointmentEditView
     # The trust and professional group are the person's when recorded, the source and
@@ -238,6 +240,13 @@ def hide_wagtail_users_from_non_superusers(request, menu_items):
     # Wagtail's Users screens are superuser-only (people.wagtail_users); don't offer them.
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "users"]
+
+
+@hooks.register(admin_views.PERSON_HEADER_BUTTONS_HOOK)
+def role_history_button(request, person):
+    """ "Role history" in a person's admin menu: their roles, to add, correct and end."""
+    url = reverse("roleappointment:index")
+    return [Button("Role history", url=f"{url}?person={person.pk}", icon_name="date", priority=30)]
 
 
 # --- Import role history (people.role_import_views) -------------------------------------------

@@ -125,3 +125,17 @@ def test_an_administrator_sets_a_staff_number_unique_within_the_trust(
     assert response.status_code == 302
     participant.refresh_from_db()
     assert participant.staff_number == "54321"
+
+
+def test_a_persons_role_history_from_their_page(client, administrator, participant, trust_b):
+    RoleAppointmentFactory(person=participant, title="Matron")
+    RoleAppointmentFactory(person=ClinicianFactory(trust=participant.trust), title="Colleague")
+    theirs = RoleAppointmentFactory(person=ClinicianFactory(trust=trust_b), title="Theirs")
+    sign_in(client, administrator)
+    index = reverse("roleappointment:index")
+    edit_page = client.get(reverse("people:edit", args=[participant.pk])).content.decode()
+    assert f"{index}?person={participant.pk}" in edit_page
+    html = client.get(f"{index}?person={participant.pk}").content.decode()
+    assert "Matron" in html and "Colleague" not in html
+    html = client.get(f"{index}?person={theirs.person.pk}").content.decode()
+    assert "Theirs" not in html
