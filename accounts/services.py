@@ -312,7 +312,7 @@ class InviteeCheck:
 
 def _invitee_rows(uploaded) -> list[InviteeRow]:
     """The people in the file, read row by row; stops (TableRefused) at the first limit."""
-    from .spreadsheets import TableRefused, table_rows
+    from people.spreadsheets import TableRefused, table_rows
 
     most_rows = 1 + MAX_INVITEE_ROWS + MAX_INVITEE_BLANK_ROWS
     table = table_rows(
@@ -404,7 +404,7 @@ def invitees_check(uploaded) -> InviteeCheck:
     Each row is validated exactly as the import will save it (the Invitation's own
     full_clean), so a row that passes the check cannot fail the import.
     """
-    from .spreadsheets import TableRefused
+    from people.spreadsheets import TableRefused
 
     if uploaded.size is not None and uploaded.size > MAX_INVITEE_FILE_BYTES:
         return InviteeCheck(

@@ -43,6 +43,8 @@ urlpatterns = [
     path("learn/certificates/", include("certificates.learn_urls")),
     # The participant's leadership self-assessment, before and after (outcomes/).
     path("learn/self-assessment/", include("outcomes.learn_urls")),
+    # The person's own role history (people/learn_urls.py), before the other /learn/ pages.
+    path("learn/roles/", include("people.learn_urls")),
     path("learn/", include("cms.urls")),
     path("learn/", include("programmes.urls")),  # enrolling and withdrawing
     path("learn/", include("pairing.urls")),  # pairs, shadowing, meetings, projects

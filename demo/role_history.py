@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from people.models import RoleAppointment, RoleCategory, RoleSource
+from people.models import RoleAppointment, RoleCategory, RoleSource, User
 
 from .run import DEMO_EMAIL_DOMAIN, SeedRun
 
@@ -25,8 +25,25 @@ class AppointmentSpec:
 
 C = RoleCategory
 ADMIN_EMAIL = f"admin@{DEMO_EMAIL_DOMAIN}"
+PARTICIPANT_EMAIL = f"participant@{DEMO_EMAIL_DOMAIN}"
+
+# Staff (ESR) numbers, as the trusts' HR extracts name people: the first trust's people and
+# the demo participant, so docs/hr-extract-example.csv can be imported by the demo
+# administrator (people.role_import).
+STAFF_NUMBERS = {
+    PARTICIPANT_EMAIL: "24071830",
+    "aisha.rahman@demo.tandem.nhs.uk": "17080211",
+    "owen.pritchard@demo.tandem.nhs.uk": "19030412",
+    "kavita.desai@demo.tandem.nhs.uk": "18010813",
+    "siobhan.kerr@demo.tandem.nhs.uk": "16100314",
+}
 
 ROLE_HISTORY = (
+    # The demo participant's own history, shown on My roles (/learn/roles/).
+    AppointmentSpec(PARTICIPANT_EMAIL, "Core surgical trainee", C.CLINICAL, date(2020, 8, 5),
+                    date(2023, 8, 1), RoleSource.HR_IMPORT),
+    AppointmentSpec(PARTICIPANT_EMAIL, "Specialty registrar, general surgery", C.CLINICAL,
+                    date(2023, 8, 2), None, RoleSource.SELF_REPORT),
     # A consultant takes on a clinical lead role.
     AppointmentSpec("aisha.rahman@demo.tandem.nhs.uk", "Consultant in emergency medicine",
                     C.CLINICAL, date(2017, 8, 2), None, RoleSource.HR_IMPORT),
@@ -85,7 +102,14 @@ ROLE_HISTORY = (
 )  # fmt: skip
 
 
+def seed_staff_numbers(run: SeedRun) -> None:
+    for email, number in STAFF_NUMBERS.items():
+        # Only where none is set: a number an administrator changed on the demo is kept.
+        User.objects.filter(pk=run.people[email].pk, staff_number="").update(staff_number=number)
+
+
 def seed_role_history(run: SeedRun) -> None:
+    seed_staff_numbers(run)
     for spec in ROLE_HISTORY:
         person = run.people[spec.email]
         run.get_or_create(

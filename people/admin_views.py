@@ -330,6 +330,31 @@ class BoardSnapshotEditView(ServiceFormMixin, ScopedEditView):
         return boards.board_snapshot_save(snapshot=self.form.instance, by=self.request.user)
 
 
+class RoleAppointmentIndexView(ScopedIndexView):
+    """Role history, narrowed to one person by ?person=<id> (a person's "Role history"
+    button). Within what the user may see: another trust's person gives an empty list."""
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        person = self.request.GET.get("person", "")
+        return queryset.filter(person_id=int(person)) if person.isdigit() else queryset
+
+
+class RoleAppointmentEditView(ServiceFormMixin, ScopedEditView):
+    """An administrator corrects a role, or ends it by giving its end date, through
+    people.services.role_appointment_correct (which audits the fields that changed). Whose
+    role it is is not a correction: the form leaves the person out (RoleAppointmentViewSet)."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.role_appointment_correct(
+            appointment=self.object,
+            by=self.request.user,
+            request=self.request,
+            **{name: data[name] for name in services.ROLE_CORRECTABLE_FIELDS if name in data},
+        )
+
+
 # --- access grants ---------------------------------------------------------------------------
 
 

@@ -300,9 +300,9 @@ def role_appointment_create(
     recording another person's role must be allowed to change that person
     (people.permissions.changeable); anyone may record their own."""
     recorder = recorded_by if getattr(recorded_by, "is_authenticated", False) else None
-    someone_else = recorder is not None and recorder.pk != person.pk
-    if someone_else and not is_active_superuser(recorder) and not may_change(recorder, person):
+    if not _may_record_for(recorder, person):
         raise PermissionDenied("You may not record roles for this person.")
+    _check_not_started_end(starts_on=starts_on, ends_on=ends_on)
     appointment = RoleAppointment(
         person=person,
         trust=trust if trust is not None else person.trust,
@@ -322,3 +322,89 @@ def role_appointment_create(
             "created", actor=recorded_by, request=request, target=appointment, subject=person
         )
     return appointment
+
+
+def _may_record_for(recorder, person) -> bool:
+    """Anyone records their own roles; another person's are their trust administrator's (or
+    a superuser's) to record (people.permissions.changeable)."""
+    if recorder is None:
+        return True  # the system: seed data, commands
+    return recorder.pk == person.pk or is_active_superuser(recorder) or may_change(recorder, person)
+
+
+def _check_not_started_end(*, starts_on: date | None, ends_on: date | None) -> None:
+    """A role that has not started cannot have ended: an end date belongs on a role already
+    held. (The model checks that a role does not end before it starts.)"""
+    if starts_on and ends_on and starts_on > timezone.localdate():
+        raise ValidationError(
+            {"ends_on": "This role has not started yet, so it cannot have an end date."}
+        )
+
+
+def role_appointment_end(
+    *, appointment: RoleAppointment, ends_on: date, by, request=None
+) -> RoleAppointment:
+    """End a role that is still held: give it the date it ended (or will end). Refused for a
+    role that has already ended (correct it instead), one not yet started, or an end date
+    before its start."""
+    if not _may_record_for(by, appointment.person):
+        raise PermissionDenied("You may not change this person's roles.")
+    if ends_on is None:
+        raise ValidationError({"ends_on": "Enter the date the role ended."})
+    with transaction.atomic():
+        # Under its row lock, so two ends at once do not both pass the "still held" check.
+        stored = RoleAppointment.objects.select_for_update().get(pk=appointment.pk)
+        if stored.ends_on is not None:
+            raise ValidationError(
+                {"ends_on": f"This role already ended on {stored.ends_on:%-d %B %Y}."}
+            )
+        _check_not_started_end(starts_on=stored.starts_on, ends_on=ends_on)
+        stored.ends_on = ends_on
+        stored.full_clean()
+        stored.save(update_fields=["ends_on"])
+        events.announce(
+            "changed",
+            actor=by,
+            request=request,
+            target=stored,
+            subject=stored.person,
+            detail={"fields": ["ends_on"]},
+        )
+    appointment.ends_on = stored.ends_on
+    return stored
+
+
+ROLE_CORRECTABLE_FIELDS = ("title", "category", "starts_on", "ends_on")
+
+
+def role_appointment_correct(
+    *, appointment: RoleAppointment, by, request=None, **changes
+) -> RoleAppointment:
+    """Correct a recorded role: any of its title, category, start and end (an administrator's
+    fix, or a person's of their own). The trust, group, source and recorder stay as recorded.
+    Audited with the names of the fields that changed, never their values."""
+    unknown = set(changes) - set(ROLE_CORRECTABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not correctable: {', '.join(sorted(unknown))}")
+    if not _may_record_for(by, appointment.person):
+        raise PermissionDenied("You may not change this person's roles.")
+    with transaction.atomic():
+        stored = RoleAppointment.objects.select_for_update().get(pk=appointment.pk)
+        if "title" in changes:
+            changes["title"] = (changes["title"] or "").strip()
+        changed = sorted(name for name, value in changes.items() if getattr(stored, name) != value)
+        for name in changed:
+            setattr(stored, name, changes[name])
+        _check_not_started_end(starts_on=stored.starts_on, ends_on=stored.ends_on)
+        stored.full_clean()
+        if changed:
+            stored.save(update_fields=changed)
+            events.announce(
+                "changed",
+                actor=by,
+                request=request,
+                target=stored,
+                subject=stored.person,
+                detail={"fields": changed},
+            )
+    return stored

@@ -1,12 +1,14 @@
 from django.forms.models import modelform_factory
+from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views, wagtail_users
+from . import admin_views, role_import, role_import_views, wagtail_users
 from .models import (
     PROFILE_FIELDS,
     AccessGrant,
@@ -79,7 +81,8 @@ class PersonViewSet(ScopedViewSet):
     icon = "user"
     menu_label = "People"
     name = "people"
-    form_fields = ["email", "trust", *PROFILE_FIELDS]
+    # The staff number is an administrator's to set (HR's number, not the person's choice).
+    form_fields = ["email", "trust", "staff_number", *PROFILE_FIELDS]
     # Never the password hash or permission flags (Wagtail shows every field by default).
     inspect_view_fields = [*form_fields, "date_joined", "last_login", "is_active"]
     list_display = ["__str__", "email", "trust", "professional_group", "job_title"]
@@ -159,10 +162,24 @@ class RoleAppointmentViewSet(ScopedViewSet):
     model = RoleAppointment
     icon = "date"
     menu_label = "Role history"
+    index_view_class = admin_views.RoleAppointmentIndexView
     add_view_class = admin_views.RoleAppointmentCreateView
+    edit_view_class = admin_views.RoleAppointmentEditView
     # The trust and professional group are the person's when recorded, the source and
     # recorder are the administrator's (people.services.role_appointment_create).
     form_fields = ["person", "title", "category", "starts_on", "ends_on"]
+
+    def get_form_class(self, for_update=False):
+        # A role is corrected or ended, never moved to another person.
+        if not for_update:
+            return super().get_form_class()
+        return modelform_factory(
+            self.model,
+            form=admin_views.ScopedChoicesForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=[name for name in self.get_form_fields() if name != "person"],
+        )
+
     list_display = ["person", "title", "category", "starts_on", "ends_on", "source"]
     ordering = ["-starts_on", "pk"]
     list_export = [
@@ -252,3 +269,35 @@ def hide_wagtail_users_from_non_superusers(request, menu_items):
     # Wagtail's Users screens are superuser-only (people.wagtail_users); don't offer them.
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "users"]
+
+
+@hooks.register(admin_views.PERSON_HEADER_BUTTONS_HOOK)
+def role_history_button(request, person):
+    """ "Role history" in a person's admin menu: their roles, to add, correct and end."""
+    url = reverse("roleappointment:index")
+    return [Button("Role history", url=f"{url}?person={person.pk}", icon_name="date", priority=30)]
+
+
+# --- Import role history (people.role_import_views) -------------------------------------------
+
+role_import_urlpatterns = [path("", role_import_views.roles_import, name="import")]
+
+
+@hooks.register("register_admin_urls")
+def register_role_import_urls():
+    return [path("people/role-import/", include((role_import_urlpatterns, "people_role_import")))]
+
+
+class RoleImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return role_import.may_import_roles(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_role_import_menu_item():
+    return RoleImportMenuItem(
+        "Import role history",
+        reverse("people_role_import:import"),
+        icon_name="upload",
+        order=216,
+    )

@@ -40,6 +40,7 @@ def export_profile(person) -> list[dict]:
             "registration_number": person.registration_number,
             "sponsor_name": person.sponsor_name,
             "sponsor_email": person.sponsor_email,
+            "staff_number": person.staff_number,
             "account_active": person.is_active,
             "joined_at": _local(person.date_joined),
             "last_signed_in_at": _local(person.last_login),

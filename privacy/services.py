@@ -179,7 +179,8 @@ def _pseudonymise_account(person) -> None:
 
     Kept: trust, professional group, band, date joined (counts by trust, group and grade, and
     sign-ups by month, stay the same). Gone: name, email, job title, directorate, professional
-    registration, their sponsor's name and email, password, last sign-in, staff privileges.
+    registration, staff number, their sponsor's name and email, password, last sign-in, staff
+    privileges.
     """
     person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
     person.first_name = ERASED_FIRST_NAME
@@ -190,6 +191,7 @@ def _pseudonymise_account(person) -> None:
     person.registration_number = ""
     person.sponsor_name = ""
     person.sponsor_email = ""
+    person.staff_number = ""
     person.set_unusable_password()
     person.is_active = False
     person.is_staff = False

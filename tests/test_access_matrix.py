@@ -103,6 +103,9 @@ from tests.security.matrix import (
 )
 
 SENTINEL_EMAIL = "sentinel.b@southvale.nhs.uk"
+# The sentinel's staff number at trust B: what an HR extract of trust A might name
+# (test_an_hr_extract_naming_another_trusts_person_changes_nothing).
+SENTINEL_STAFF = "770001"
 # Strings only trust B's private records contain; none may reach a trust A persona.
 MARKERS = (
     SENTINEL_EMAIL,
@@ -217,6 +220,8 @@ KWARG_MODELS = {
     "code": CertificateCode,
     # The certificates admin (certificates/wagtail_hooks.py): trust B's certificates, its
     # bulk-issue batch and its certificate template.
+    # My roles (people/learn_urls.py): the sentinel's role, which only they may end.
+    "role_id": RoleAppointment,
     "certificate_id": Certificate,
     "batch_id": CertificateBatch,
     "template_id": CertificateTemplate,
@@ -354,7 +359,9 @@ def world(db, trust_a, trust_b, superuser):
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
-    sentinel = ClinicianFactory(email=SENTINEL_EMAIL, trust=trust_b, last_name="Sentinelson")
+    sentinel = ClinicianFactory(
+        email=SENTINEL_EMAIL, trust=trust_b, last_name="Sentinelson", staff_number=SENTINEL_STAFF
+    )
     other_admin = UserFactory(
         email="admin.b@southvale.nhs.uk", trust=trust_b, roles=[AccessRole.PROGRAMME_ADMINISTRATOR]
     )
@@ -946,6 +953,10 @@ def test_every_id_parameter_points_at_a_real_record(world):
     board_b = BoardSnapshot.objects.get(trust=world["trust_b"])
     for path in ("edit", "inspect"):
         assert f"/admin/boardsnapshot/{path}/{board_b.pk}/" in paths
+    # My roles: ending the sentinel's role; the HR extract import.
+    role_b = RoleAppointment.objects.get(title="Sentinel medical director")
+    assert f"/learn/roles/{role_b.pk}/end/" in paths
+    assert {"/learn/roles/", "/admin/people/role-import/"} <= paths
     bulk = [p.path for p in all_probes if p.path.startswith("/admin/bulk/people/user/")]
     assert f"/admin/bulk/people/user/set_active_state/?id={world['superuser'].pk}" in bulk
 
@@ -1029,3 +1040,40 @@ def test_another_trusts_effect_estimate_is_a_404_to_every_trust_a_role(world):
         client = Client()
         client.force_login(world["people"][name])
         assert client.get(path).status_code == 200, name
+
+
+def test_an_hr_extract_naming_another_trusts_person_changes_nothing(world):
+    """The HR import's file field is one the matrix's generic POST cannot fill: here each role
+    uploads trust A's extract naming trust B's sentinel by their staff number, for every trust
+    the form offers and for trust B itself. Nothing changes, nothing of trust B's shows, and
+    the row is "not found" in the words used for someone who does not exist."""
+    import re
+
+    rows = (
+        "staff number,title,category,start\n"
+        + f"{SENTINEL_STAFF},Chief executive,Board (executive),2025-04-01\n"
+    )
+    trust_b = world["trust_b"]
+    protected_people = [*PERSONAS, TWO_ROLES]
+    for name in protected_people:
+        person = world["people"][name]
+        client = Client(raise_request_exception=False)
+        client.force_login(person)
+        protected = ProtectedRows(trust_b, person)
+        before = protected.read()
+        page = client.get("/admin/people/role-import/")
+        offered = re.findall(r'<option value="(\d+)"', page.content.decode())
+        for trust_id in {*offered, str(trust_b.pk)}:
+            upload = SimpleUploadedFile("hr.csv", rows.encode(), content_type="text/csv")
+            response = client.post(
+                "/admin/people/role-import/",
+                {"trust": trust_id, "file": upload, "action": "check"},
+            )
+            body = response.content.decode()
+            assert response.status_code < 500, (name, trust_id)
+            assert [m for m in MARKERS if m in body] == [], (name, trust_id)
+            token = re.search(r'name="token" value="([^"]+)"', body)
+            assert token is None, (name, trust_id)  # never a row good enough to import
+            if response.status_code == 200 or "need fixing" in body:
+                assert "has this staff number or email address" in body, (name, trust_id)
+        assert differ(before, protected.read()) == [], name

@@ -329,3 +329,22 @@ def test_the_reporting_leads_dashboard_has_something_to_show(seeded):
         and dashboard.build(ReportFilter(trust=trust))["leadership"].rows[1].cells[1].value
         == twelve[1].value
     )  # a rerun adds nothing
+
+
+def test_the_demo_participant_has_a_role_history_and_the_hr_example_imports(seeded):
+    """My roles shows the demo participant's history, and docs/hr-extract-example.csv, checked
+    by the demo administrator, finds every person and has one of each outcome to show."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from people import role_import
+
+    participant = User.objects.get(email=LOGIN_EMAILS[AccessRole.PARTICIPANT])
+    assert participant.role_appointments.count() >= 2
+    admin = User.objects.get(email=LOGIN_EMAILS[AccessRole.PROGRAMME_ADMINISTRATOR])
+    example = Path(__file__).resolve().parent.parent / "docs" / "hr-extract-example.csv"
+    upload = SimpleUploadedFile(example.name, example.read_bytes())
+    check = role_import.role_import_check(by=admin, trust=admin.trust, uploaded=upload)
+    assert check.ok, [(row.number, row.errors) for row in check.bad_rows]
+    assert check.summary == {"new": 1, "end_set": 1, "unchanged": 4}

@@ -170,6 +170,14 @@ class User(AbstractUser):
         "training. Some cohorts ask them to approve your place.",
     )
     sponsor_email = models.EmailField("your sponsor's email address", blank=True)
+    # The trust's own payroll or ESR number, as its HR extracts name people: how a role-history
+    # import (people.role_import) finds them. Set by administrators, not by the person.
+    staff_number = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The person's staff (ESR or payroll) number at their trust, as HR extracts "
+        "give it. Optional; unique within a trust.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -188,6 +196,12 @@ class User(AbstractUser):
                 name="one_person_per_registration",
                 violation_error_message="Another person already has this registration number.",
             ),
+            models.UniqueConstraint(
+                fields=["trust", "staff_number"],
+                condition=~models.Q(staff_number=""),
+                name="one_person_per_staff_number_in_a_trust",
+                violation_error_message="Another person at this trust has this staff number.",
+            ),
             # Belt and braces for writes that skip the manager's normalisation.
             models.UniqueConstraint(
                 Lower("email"),
@@ -203,6 +217,8 @@ class User(AbstractUser):
         super().clean()
         self.email = UserManager.normalize_email(self.email)
         self.registration_number = normalise_code(self.registration_number)
+        # As HR extracts write it, without the spaces a copy and paste brings.
+        self.staff_number = normalise_code(self.staff_number)
         self._clean_registration()
 
     def _clean_registration(self):

@@ -1,6 +1,6 @@
 """Reading the participant import's file (programmes.services.imports): its columns, its
 rows and the bounds it is read within — the invitation import's (accounts.services), through
-the same streaming reader (accounts.spreadsheets). Nothing here touches the database.
+the same streaming reader (people.spreadsheets). Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _column_index(cells: list[str]) -> dict[str, int]:
 
 def read_rows(uploaded) -> list[ImportRow]:
     """The rows of the file, read one by one; stops (FileRefused) at the first limit."""
-    from accounts.spreadsheets import TableRefused, table_rows
+    from people.spreadsheets import TableRefused, table_rows
 
     if uploaded.size is not None and uploaded.size > MAX_FILE_BYTES:
         raise FileRefused("The file is larger than 2 MB. Split it into smaller files.")

@@ -3,7 +3,7 @@ programme administrator's list of people, each row one person in one cohort.
 
 The shape is the invitation import's (accounts.services.invitees_check / invitees_import)
 and so are the limits: the file is read row by row within bounds fixed before it is opened
-(accounts.spreadsheets), **the check lists every bad row with its reason and writes
+(people.spreadsheets), **the check lists every bad row with its reason and writes
 nothing**, and **the import checks again and writes everything in one transaction or
 nothing**. Each row is checked as the import will write it: a new person's account is
 validated by the model's own rules, and the outcome the check predicts (enrolled,

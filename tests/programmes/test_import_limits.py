@@ -22,12 +22,12 @@ def check(by, upload):
 
 
 def test_a_file_over_the_size_limit_is_refused_unopened(administrator, monkeypatch):
-    import accounts.spreadsheets
+    import people.spreadsheets
 
     def never(*args, **kwargs):
         raise AssertionError("the reader opened a file it should have refused")
 
-    monkeypatch.setattr(accounts.spreadsheets, "table_rows", never)
+    monkeypatch.setattr(people.spreadsheets, "table_rows", never)
     upload = SimpleUploadedFile("people.csv", b"x" * (imports.MAX_FILE_BYTES + 1))
     result = check(administrator, upload)
     assert result.file_errors == ["The file is larger than 2 MB. Split it into smaller files."]
