@@ -984,6 +984,48 @@ def test_a_certificate_ready(learner, cohort_of, django_capture_on_commit_callba
     assert content.startswith(b"%PDF")
 
 
+def _survey_emails(learner, cohort_of, capture, *, days: int):
+    """The completion survey's emails as beat sends them: the invitation when it is due, and
+    the reminder two weeks later (outcomes.services.surveys_queue_due)."""
+    import datetime
+
+    import time_machine
+
+    from outcomes import services as outcomes
+    from tests.factories import EnrolmentFactory
+
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    enrolment = EnrolmentFactory(cohort=cohort_of(), person=learner, status="completed")
+    with time_machine.travel(start, tick=False):
+        outcomes.surveys_schedule(enrolment=enrolment, completed_at=start)
+    for day in sorted({0, days}):
+        moment = start + datetime.timedelta(days=day)
+        with time_machine.travel(moment, tick=False), capture(execute=True):
+            outcomes.surveys_queue_due()
+    return mail.outbox
+
+
+@sends("outcomes/email/survey_invitation")
+def test_a_follow_up_survey_invitation(learner, cohort_of, django_capture_on_commit_callbacks):
+    """At completion the participant is asked the paper's relationship question again, by a
+    signed link that needs no sign-in (outcomes.tasks.send_survey_invitation)."""
+    [message] = _survey_emails(learner, cohort_of, django_capture_on_commit_callbacks, days=0)
+    assert message.to == [learner.email]
+    links = assert_tandem_email(message, mentions=[PROGRAMME_TITLE])
+    assert any(link.startswith(f"{PUBLIC}/survey/") for link in links), links
+
+
+@sends("outcomes/email/survey_reminder")
+def test_a_follow_up_survey_reminder(learner, cohort_of, django_capture_on_commit_callbacks):
+    """Two weeks on, unanswered: one reminder, with a fresh link."""
+    _invitation, reminder = _survey_emails(
+        learner, cohort_of, django_capture_on_commit_callbacks, days=14
+    )
+    assert "reminder" in reminder.subject.lower()
+    links = assert_tandem_email(reminder, mentions=[PROGRAMME_TITLE])
+    assert any(link.startswith(f"{PUBLIC}/survey/") for link in links), links
+
+
 def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     import allauth
 
@@ -1008,6 +1050,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     coffee_emails = {"coffee/email/match", "coffee/email/carried_over"}
     pairing_emails = {"pairing/email/paired", "pairing/email/visit_to_confirm"}
     certificate_emails = {"certificates/email/certificate_ready"}
+    survey_emails = {"outcomes/email/survey_invitation", "outcomes/email/survey_reminder"}
     # Tandem's own
     assert in_tandem - in_allauth == {
         "accounts/email/invitation",
@@ -1017,6 +1060,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
         *coffee_emails,
         *pairing_emails,
         *certificate_emails,
+        *survey_emails,
     }
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"
