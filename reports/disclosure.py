@@ -170,6 +170,63 @@ def disclose(counts: Mapping[Hashable, int], *, total: bool = True) -> Disclosed
     return Disclosed(cells=cells, total=shown_total)
 
 
+def disclose_linked(counts: Mapping[Hashable, int], sets) -> dict[Hashable, Figure]:
+    """Disclose counts that belong to several sets at once — a comparison of trusts, where
+    each trust's parts add up to its total (completed, did not complete and the rest make its
+    enrolments) and each column's trusts add up to their region's figure, and the regions to
+    the national one. ``sets`` is a list of ``(parts, total)``: the keys of the parts and the
+    key of the cell that is their sum (itself a count in ``counts``, and so maybe a part of
+    another set).
+
+    The same rules as ``disclose``, applied to every set until none changes: a count from 1
+    to the threshold is hidden ("<5"); wherever one set's visible cells and total would let
+    a reader pin a hidden count down, the set's next smallest visible part is hidden ("*"),
+    then a zero, and as a last resort its total — which may then be pinned down in the sets
+    it is a part of, so the sweep goes on until no set gives anything away. Each set is
+    checked on its own, as ``disclose`` checks one; tests/reports/test_comparison.py audits
+    the result against every set at once."""
+    counts = dict(counts)
+    for key, value in counts.items():
+        if value is None or value < 0:
+            raise ValueError(f"A count cannot be {value!r} ({key!r}).")
+    sets = [(list(parts), total) for parts, total in sets]
+    for parts, total in sets:
+        if sum(counts[part] for part in parts) != counts[total]:
+            raise ValueError(f"The parts of {total!r} do not add up to it.")
+    small = threshold()
+    hidden: dict = {key: Hidden.SMALL for key, value in counts.items() if 0 < value < small}
+    order = {key: index for index, key in enumerate(counts)}
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in sets:
+            while True:
+                inside = {part: counts[part] for part in parts}
+                hidden_parts = {part: hidden[part] for part in parts if part in hidden}
+                if not hidden_parts or not pinned_down(
+                    inside, hidden_parts, hidden.get(total), True
+                ):
+                    break
+                visible = [part for part in parts if part not in hidden]
+                nonzero = sorted(
+                    (k for k in visible if counts[k] > 0), key=lambda k: (counts[k], order[k])
+                )
+                zeros = [k for k in visible if counts[k] == 0]
+                if nonzero:
+                    hidden[nonzero[0]] = Hidden.SECONDARY
+                elif zeros:
+                    hidden[zeros[0]] = Hidden.SECONDARY
+                elif hidden.get(total) is not Hidden.SECONDARY:
+                    hidden[total] = Hidden.SECONDARY
+                else:  # nothing left to hide: cannot happen with a threshold of 3 or more
+                    break
+                changed = True
+    return {
+        key: _hidden(hidden[key]) if key in hidden else _shown(value)
+        for key, value in counts.items()
+    }
+
+
 def disclose_one(count: int) -> Figure:
     """A lone count, with nothing beside it to give it away."""
     return disclose({"count": count}, total=False)["count"]
