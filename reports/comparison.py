@@ -147,10 +147,13 @@ def build(f: selectors.ComparisonFilter, *, today=None, now=None) -> Comparison:
     sets = []
     for key in units:
         sets += [([(key, part) for part in parts], (key, total)) for parts, total in ROW_SETS]
+    members = {region_key: [] for region_key in regions}
+    for unit in units.values():
+        if unit.is_trust:
+            members[unit.region_key].append(unit.key)
     for count in COUNTS:
-        for region_key in regions:
-            members = [u.key for u in units.values() if u.region_key == region_key]
-            sets.append(([(k, count) for k in members], (region_key, count)))
+        for region_key, trust_keys in members.items():
+            sets.append(([(k, count) for k in trust_keys], (region_key, count)))
         sets.append(([(k, count) for k in regions], (NATIONAL, count)))
     return Comparison(units=units, figures=disclose_linked(counts, sets), filter=f)
 

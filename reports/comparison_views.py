@@ -75,12 +75,12 @@ def _charts(c, shown, region) -> list[dict]:
     return charts
 
 
-def _build(request, region_id):
-    title, region, trust_ids = _scope(request, region_id)
+def _build(request, region_id, scope=None):
+    title, region, trust_ids = scope or _scope(request, region_id)
     form, report_filter = _filtered(request)
     context = {"title": title, "region": region, "form": form}
     if form.errors:
-        return context, None
+        return context
     c = comparison.build(report_filter)
     region_key = comparison.region_key_of(region) if region else None
     shown = comparison.visible_units(c, region_key=region_key, trust_ids=trust_ids)
@@ -92,20 +92,20 @@ def _build(request, region_id):
         "query": request.GET.urlencode(),
         "filter": report_filter,
     }
-    return context, c
+    return context
 
 
 @login_required
 @require_GET
 def region_comparison(request, region_id: int):
-    context, _ = _build(request, region_id)
+    context = _build(request, region_id)
     return _private(render(request, "reports/comparison.html", context))
 
 
 @login_required
 @require_GET
 def national_comparison(request):
-    context, _ = _build(request, None)
+    context = _build(request, None)
     return _private(render(request, "reports/comparison.html", context))
 
 
@@ -128,10 +128,10 @@ def _sheet_rows(table, title: str, report_filter) -> list[list]:
 @login_required
 @require_GET
 def comparison_download(request, table: str, export_format: str, region_id: int | None = None):
-    _scope(request, region_id)  # refuse before saying whether the download exists
+    scope = _scope(request, region_id)  # refuse before saying whether the download exists
     if export_format not in exports.FORMATS or table not in comparison.TABLES:
         raise Http404("No such download.")
-    context, _ = _build(request, region_id)
+    context = _build(request, region_id, scope)
     if "tables" not in context:
         # The page says what is wrong with the filters; a download cannot.
         page = (

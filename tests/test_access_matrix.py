@@ -398,7 +398,7 @@ def world(db, trust_a, trust_b, superuser):
     }
     # A London trust, so that London's comparison exists (for a national lead) and is
     # refused as another region's, not as an empty one.
-    TrustFactory(name="Thameside NHS Trust", ods_code="RTX", region_id=records[Region][0])
+    TrustFactory(name="Thameside NHS Trust", ods_code="RTX", region=Region.objects.get(code="Y56"))
     ModuleProgressFactory(person=sentinel, module=module)
     # Trust B's cohort, open for enrolment, and the sentinel's place in it.
     cohort_b = CohortFactory(host_trust=trust_b, name="Southvale sentinel cohort")

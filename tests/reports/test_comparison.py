@@ -370,7 +370,7 @@ def test_others_are_refused_and_visitors_sent_to_sign_in(client, trust_a, y63):
         client.logout()
 
 
-def test_a_bad_filter_is_an_error_on_the_form_and_a_download_goes_back_to_it(client, y63):
+def test_a_bad_filter_is_an_error_on_the_form_and_a_download_goes_back_to_it(client, trust_a, y63):
     sign_in(client, UserFactory(trust=None, roles=[AccessRole.NATIONAL_LEAD]))
     response = client.get("/reports/national/", {"since": "2025-06-01", "until": "2025-05-01"})
     assert response.status_code == 200
