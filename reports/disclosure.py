@@ -237,23 +237,24 @@ def disclose_linked(counts: Mapping[Hashable, int], sets) -> dict[Hashable, Figu
         pinned = [key for key in hidden if low[key] >= high[key]]
         if not pinned:
             break
-        key = min(pinned, key=order.__getitem__)
-        candidates = [
-            (
-                0 if member != total else 1,
-                counts[member] == 0,
-                counts[member],
-                order[member],
-                member,
-            )
-            for index in sets_of.get(key, ())
-            for parts, total in [sets[index]]
-            for member in (*parts, total)
-            if member not in hidden
-        ]
-        if not candidates:  # every count it is summed with is hidden already
+        choice = None
+        for key in sorted(pinned, key=order.__getitem__):
+            # Hide the smallest visible count summed with it: a part before a total, a
+            # count before a zero. A pinned count with every neighbour hidden already is
+            # pinned through a farther sum, whose own pinned member will have one.
+            candidates = [
+                (member == total, counts[member] == 0, counts[member], order[member], member)
+                for index in sets_of.get(key, ())
+                for parts, total in [sets[index]]
+                for member in (*parts, total)
+                if member not in hidden
+            ]
+            if candidates:
+                choice = min(candidates)[-1]
+                break
+        if choice is None:  # cannot happen: some sum pinning it has a visible member
             break
-        hidden[min(candidates)[-1]] = Hidden.SECONDARY
+        hidden[choice] = Hidden.SECONDARY
     return {
         key: _hidden(hidden[key]) if key in hidden else _shown(value)
         for key, value in counts.items()
