@@ -277,7 +277,7 @@ def test_no_hidden_count_can_be_worked_out_from_all_the_sums_at_once():
     """Random tables of trusts in regions: whatever is hidden, no combination of the rows,
     the regions' totals and England's pins a hidden count down."""
     rng = random.Random(14)
-    for _ in range(300):
+    for _ in range(80):
         counts, sets = linked_table(rng)
         figures = disclose_linked(counts, sets)
         assert audit(counts, sets, figures) == [], counts
@@ -413,14 +413,13 @@ def test_each_table_downloads_as_shown_suppressed_and_formula_safe(client, trust
 # --- queries ----------------------------------------------------------------------------------
 
 
-def test_the_query_count_does_not_grow_with_the_number_of_trusts(
-    client, trust_a, trust_d, django_assert_max_num_queries
-):
-    """Pinned at the same number for 2 trusts as for 8: the session, the person, their access
-    grants, their authenticator (two-factor middleware); the scope (the region, its trusts
-    the person may see); the comparison's five (trusts with their regions, enrolments,
-    attendance, leadership, boards); the form's programmes; the site and its navigation;
-    Wagtail's user bar for a staff member."""
+def test_the_query_count_does_not_grow_with_the_number_of_trusts(client, trust_a, trust_d):
+    """The same for 2 trusts as for 8 (and 14). The national page's 16: the session, the
+    person, their access grants, their authenticator (two-factor middleware); the
+    comparison's five (the trusts with their regions, enrolments, attendance, leadership,
+    boards); the form's programmes; the site and its navigation (2); Wagtail's user bar for a
+    staff member (their permissions 2, their profile 2). A region's page adds two: the region,
+    and which of its trusts the person may see."""
     populate(trust_a, trust_d)
     sign_in(client, UserFactory(trust=None, roles=[AccessRole.NATIONAL_LEAD]))
     counts = []
@@ -434,9 +433,4 @@ def test_the_query_count_does_not_grow_with_the_number_of_trusts(
             for _ in range(3):
                 populate(TrustFactory(), TrustFactory(region=trust_d.region))
         counts.append(per_size)
-    assert all(a == b for a, b in counts), counts
-    with django_assert_max_num_queries(QUERIES):
-        client.get("/reports/national/")
-
-
-QUERIES = 30
+    assert counts == [[16, 16], [18, 18]], counts
