@@ -237,11 +237,16 @@ def disclose_linked(counts: Mapping[Hashable, int], sets) -> dict[Hashable, Figu
         pinned = [key for key in hidden if low[key] >= high[key]]
         if not pinned:
             break
-        choice = None
+        # One more hidden count per pinned one whose sums have had none added this round,
+        # then the ranges again (worked out afresh: a count newly hidden widens them).
+        touched: set = set()
+        chosen = []
         for key in sorted(pinned, key=order.__getitem__):
-            # Hide the smallest visible count summed with it: a part before a total, a
-            # count before a zero. A pinned count with every neighbour hidden already is
-            # pinned through a farther sum, whose own pinned member will have one.
+            if touched.intersection(sets_of.get(key, ())):
+                continue
+            # The smallest visible count summed with it: a part before a total, a count
+            # before a zero. One with every neighbour hidden is pinned through a farther
+            # sum, whose own pinned member has a visible neighbour.
             candidates = [
                 (member == total, counts[member] == 0, counts[member], order[member], member)
                 for index in sets_of.get(key, ())
@@ -251,10 +256,12 @@ def disclose_linked(counts: Mapping[Hashable, int], sets) -> dict[Hashable, Figu
             ]
             if candidates:
                 choice = min(candidates)[-1]
-                break
-        if choice is None:  # cannot happen: some sum pinning it has a visible member
+                chosen.append(choice)
+                touched.update(sets_of[choice])
+        if not chosen:  # cannot happen: some sum pinning a count has a visible member
             break
-        hidden[choice] = Hidden.SECONDARY
+        for choice in chosen:
+            hidden[choice] = Hidden.SECONDARY
     return {
         key: _hidden(hidden[key]) if key in hidden else _shown(value)
         for key, value in counts.items()
