@@ -170,6 +170,165 @@ def disclose(counts: Mapping[Hashable, int], *, total: bool = True) -> Disclosed
     return Disclosed(cells=cells, total=shown_total)
 
 
+def disclose_linked(counts: Mapping[Hashable, int], sets) -> dict[Hashable, Figure]:
+    """Disclose counts that belong to several sets at once — a comparison of trusts, where
+    each trust's parts add up to its total (completed, did not complete and the rest make its
+    enrolments) and each column's trusts add up to their region's figure, and the regions to
+    the national one. ``sets`` is a list of ``(parts, total)``: the keys of the parts and the
+    key of the cell that is their sum (itself a count in ``counts``, and so maybe a part of
+    another set).
+
+    The same rules as ``disclose``, applied to every set until none changes: a count from 1
+    to the threshold is hidden ("<5"); wherever one set's visible cells and total would let
+    a reader pin a hidden count down, the set's next smallest visible part is hidden ("*"),
+    then a zero, and as a last resort its total — which may then be pinned down in the sets
+    it is a part of, so the sweep goes on until no set gives anything away.
+
+    Checking each set on its own is not enough when they are linked: two trusts' hidden
+    cells in two columns and two rows can pin each other down through the four sums
+    although no one sum does. So the sweep is followed by a check of everything at once: what
+    a reader can work out of every hidden count from all the sums together (``_reader_bounds``:
+    each sum narrows the range of each hidden count in it, over and over, until nothing
+    narrows), and while any hidden count's range is a single value, the smallest visible
+    count of a set it is in is hidden too. tests/reports/test_comparison.py audits the result
+    by linear programming against every sum at once."""
+    counts = dict(counts)
+    for key, value in counts.items():
+        if value is None or value < 0:
+            raise ValueError(f"A count cannot be {value!r} ({key!r}).")
+    sets = [(list(parts), total) for parts, total in sets]
+    for parts, total in sets:
+        if sum(counts[part] for part in parts) != counts[total]:
+            raise ValueError(f"The parts of {total!r} do not add up to it.")
+    small = threshold()
+    hidden: dict = {key: Hidden.SMALL for key, value in counts.items() if 0 < value < small}
+    order = {key: index for index, key in enumerate(counts)}
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in sets:
+            while True:
+                inside = {part: counts[part] for part in parts}
+                hidden_parts = {part: hidden[part] for part in parts if part in hidden}
+                if not hidden_parts or not pinned_down(
+                    inside, hidden_parts, hidden.get(total), True
+                ):
+                    break
+                visible = [part for part in parts if part not in hidden]
+                nonzero = sorted(
+                    (k for k in visible if counts[k] > 0), key=lambda k: (counts[k], order[k])
+                )
+                zeros = [k for k in visible if counts[k] == 0]
+                if nonzero:
+                    hidden[nonzero[0]] = Hidden.SECONDARY
+                elif zeros:
+                    hidden[zeros[0]] = Hidden.SECONDARY
+                elif hidden.get(total) is not Hidden.SECONDARY:
+                    hidden[total] = Hidden.SECONDARY
+                else:  # nothing left to hide: cannot happen with a threshold of 3 or more
+                    break
+                changed = True
+    sets_of: dict = {}
+    for index, (parts, total) in enumerate(sets):
+        for key in (*parts, total):
+            sets_of.setdefault(key, []).append(index)
+    while True:
+        low, high = _reader_bounds(counts, hidden, sets, sets_of)
+        pinned = [key for key in hidden if low[key] >= high[key]]
+        if not pinned:
+            break
+        # One more hidden count per pinned one whose sums have had none added this round,
+        # then the ranges again (worked out afresh: a count newly hidden widens them).
+        touched: set = set()
+        chosen = []
+        for key in sorted(pinned, key=order.__getitem__):
+            if touched.intersection(sets_of.get(key, ())):
+                continue
+            # The smallest visible count summed with it: a part before a total, a count
+            # before a zero. One with every neighbour hidden is pinned through a farther
+            # sum, whose own pinned member has a visible neighbour.
+            candidates = [
+                (member == total, counts[member] == 0, counts[member], order[member], member)
+                for index in sets_of.get(key, ())
+                for parts, total in [sets[index]]
+                for member in (*parts, total)
+                if member not in hidden
+            ]
+            if candidates:
+                choice = min(candidates)[-1]
+                chosen.append(choice)
+                touched.update(sets_of[choice])
+        if not chosen:  # cannot happen: some sum pinning a count has a visible member
+            break
+        for choice in chosen:
+            hidden[choice] = Hidden.SECONDARY
+    return {
+        key: _hidden(hidden[key]) if key in hidden else _shown(value)
+        for key, value in counts.items()
+    }
+
+
+def _reader_bounds(counts, hidden, sets, sets_of, *, limit: int = 200_000):
+    """The least and greatest value a reader can give each hidden count from every sum at
+    once (bound propagation: a sum's other members' ranges narrow each member's, until no
+    range narrows). Starts from what the figures say ("<5": 1 to threshold-1; "*": at least
+    1, or 0 for a hidden zero, as ``pinned_down`` has it)."""
+    low, high = {}, {}
+    for key, reason in hidden.items():
+        if reason is Hidden.SMALL:
+            low[key], high[key] = 1, threshold() - 1
+        else:
+            low[key], high[key] = (0 if counts[key] == 0 else 1), UNBOUNDED
+    queue = list(dict.fromkeys(i for key in hidden for i in sets_of.get(key, ())))
+    queued = set(queue)
+    steps = 0
+    while queue and steps < limit:
+        index = queue.pop()
+        queued.discard(index)
+        steps += 1
+        parts, total = sets[index]
+        # parts - total = 0: each member's range from the others'.
+        members = [(part, 1) for part in parts] + [(total, -1)]
+
+        def span(key, sign):
+            if key in hidden:
+                a, b = low[key], high[key]
+            else:
+                a = b = counts[key]
+            return (a, b) if sign > 0 else (-b, -a)
+
+        spans = [span(key, sign) for key, sign in members]
+        # Sums of ranges that may be infinite: the finite part and how many are infinite
+        # (a lower end is never +inf, an upper never -inf, so no inf - inf).
+        finite_lo = sum(a for a, _ in spans if a != -UNBOUNDED)
+        finite_hi = sum(b for _, b in spans if b != UNBOUNDED)
+        infinite_lo = sum(1 for a, _ in spans if a == -UNBOUNDED)
+        infinite_hi = sum(1 for _, b in spans if b == UNBOUNDED)
+        for (key, sign), (a, b) in zip(members, spans, strict=True):
+            if key not in hidden:
+                continue
+            # sign * x = -(the others' sum)
+            if infinite_lo - (a == -UNBOUNDED):
+                others_lo = -UNBOUNDED
+            else:
+                others_lo = finite_lo - (a if a != -UNBOUNDED else 0)
+            if infinite_hi - (b == UNBOUNDED):
+                others_hi = UNBOUNDED
+            else:
+                others_hi = finite_hi - (b if b != UNBOUNDED else 0)
+            lo, hi = -others_hi, -others_lo
+            if sign < 0:
+                lo, hi = -hi, -lo
+            new_lo, new_hi = max(low[key], lo), min(high[key], hi)
+            if new_lo > low[key] or new_hi < high[key]:
+                low[key], high[key] = new_lo, new_hi
+                for other in sets_of[key]:
+                    if other not in queued:  # this set too: its other ranges narrow
+                        queue.append(other)
+                        queued.add(other)
+    return low, high
+
+
 def disclose_one(count: int) -> Figure:
     """A lone count, with nothing beside it to give it away."""
     return disclose({"count": count}, total=False)["count"]

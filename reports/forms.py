@@ -75,3 +75,15 @@ class ReportFilterForm(forms.Form):
         if programme and cohort and cohort.programme_id != programme.pk:
             self.add_error("cohort", "That cohort is not of the programme you chose.")
         return data
+
+
+class ComparisonFilterForm(ReportFilterForm):
+    """The regional and national comparison's filters: the dashboard's, less the cohort (a
+    cohort is one trust's, so it would compare nothing). Every programme is offered."""
+
+    def __init__(self, data=None, **kwargs):
+        from programmes.models import Cohort
+
+        super().__init__(data, cohorts=Cohort.objects.none(), **kwargs)
+        del self.fields["cohort"]
+        self.fields["programme"].queryset = Programme.objects.order_by("title")

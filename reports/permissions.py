@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from people.access import AccessRole
-from people.models import Trust
+from people.models import Region, Trust
 from people.permissions import reported_trust_ids
 from programmes.models import Cohort, Enrolment
 
@@ -65,3 +65,37 @@ def trust_cohorts(trust: Trust) -> QuerySet:
     return Cohort.objects.filter(
         Q(host_trust=trust) | Q(pk__in=Enrolment.objects.filter(trust=trust).values("cohort_id"))
     )
+
+
+# --- the regional and national comparison (reports.comparison_views) ---------------------------
+# The same grants as the dashboards, no second rule: the trusts whose rows a person sees in a
+# region's comparison are the reportable trusts of that region — all of them for its regional
+# lead, a national lead or a superuser; their own for a trust reporting lead, who sees their
+# trust beside the region's and England's figures but no other trust's row. A region with
+# none of them is a 404, as another trust is.
+
+
+def may_compare_nationally(user) -> bool:
+    """Every trust's row: national leads and superusers."""
+    return _active(user) and (user.is_superuser or user.has_role(AccessRole.NATIONAL_LEAD))
+
+
+def comparable_regions(user) -> QuerySet:
+    """The regions with a trust whose reports `user` may see."""
+    return Region.objects.filter(
+        pk__in=reportable_trusts(user).filter(region__isnull=False).values("region_id")
+    )
+
+
+def comparison_region_or_404(user, region_id) -> tuple[Region, set[int]]:
+    """The region and the ids of its trusts whose rows `user` may see (never empty), or 404."""
+    try:
+        region = Region.objects.get(pk=region_id)
+    except (Region.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No region matches the given query.") from None
+    trust_ids = set(
+        reportable_trusts(user).filter(region_id=region.pk).values_list("pk", flat=True)
+    )
+    if not trust_ids:
+        raise Http404("No region matches the given query.")
+    return region, trust_ids

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import effect_views, views
+from . import comparison_views, effect_views, views
 
 app_name = "reports"
 
@@ -11,6 +11,19 @@ urlpatterns = [
         "trusts/<int:trust_id>/<slug:table>.<str:export_format>",
         views.table_download,
         name="download",
+    ),
+    # The regional and national comparison (reports/comparison.py).
+    path("regions/<int:region_id>/", comparison_views.region_comparison, name="compare_region"),
+    path(
+        "regions/<int:region_id>/<slug:table>.<str:export_format>",
+        comparison_views.comparison_download,
+        name="compare_region_download",
+    ),
+    path("national/", comparison_views.national_comparison, name="compare_national"),
+    path(
+        "national/<slug:table>.<str:export_format>",
+        comparison_views.comparison_download,
+        name="compare_national_download",
     ),
     # "Does it work?": completers against a comparison group (reports/effect.py).
     path("effect/", effect_views.effect_choose, name="effect"),

@@ -21,7 +21,14 @@ from django.views.decorators.http import require_GET
 from . import dashboard, exports
 from .charts import add_charts
 from .forms import ReportFilterForm
-from .permissions import may_see_reports, reportable_trust_or_404, reportable_trusts, trust_cohorts
+from .permissions import (
+    comparable_regions,
+    may_compare_nationally,
+    may_see_reports,
+    reportable_trust_or_404,
+    reportable_trusts,
+    trust_cohorts,
+)
 from .selectors import ReportFilter
 
 
@@ -47,7 +54,13 @@ def index(request):
     all_trusts = (
         reportable_trusts(request.user).select_related("region").order_by("region__name", "name")
     )
-    return _private(render(request, "reports/index.html", {"trusts": all_trusts}))
+    context = {
+        "trusts": all_trusts,
+        # The comparisons they may open (reports.comparison_views).
+        "regions": comparable_regions(request.user).order_by("name"),
+        "national": may_compare_nationally(request.user),
+    }
+    return _private(render(request, "reports/index.html", context))
 
 
 def _filtered(request, trust_id):

@@ -61,7 +61,7 @@ from pairing.models import (
     ShadowingVisit,
 )
 from people.access import AccessRole
-from people.models import BoardSnapshot, RoleAppointment, Trust, TrustEmailDomain, User
+from people.models import BoardSnapshot, Region, RoleAppointment, Trust, TrustEmailDomain, User
 from people.services import access_grant_create
 from privacy.models import SubjectAccessRequest
 from programmes.models import (
@@ -87,6 +87,7 @@ from tests.factories import (
     SessionFactory,
     SubjectAccessRequestFactory,
     TrustEmailDomainFactory,
+    TrustFactory,
     UserFactory,
     give_totp,
 )
@@ -214,6 +215,9 @@ KWARG_MODELS = {
     "scheme_id": PairingScheme,
     # Tandem coffee (coffee/): trust B's scheme page, its shared space, the sentinel's match.
     "trust_id": Trust,
+    # The regional comparison (/reports/regions/<region_id>/): a region none of trust A's
+    # people report on (London; trust A and B are in North East and Yorkshire).
+    "region_id": Region,
     "space_id": SharedSpace,
     "match_id": CoffeeMatch,
     # A certificate's code (not an id, but what names it): trust B's sentinel's certificate.
@@ -328,6 +332,10 @@ def probes(ids: dict) -> tuple[list[Probe], int]:
             found.append(Probe(route, fill(route, filled), model))
     # The reports' filters are in the query string: trust B's cohort named on trust B's
     # dashboard and on trust A's own, and in each download (reports/urls.py).
+    for probe in [p for p in found if p.route.startswith(("reports/regions/", "reports/national"))]:
+        found.append(
+            Probe(probe.route, f"{probe.path}?since=2020-01-01&until=nonsense", probe.model)
+        )
     for probe in [p for p in found if p.route.startswith("reports/trusts/")]:
         own = probe.path.replace(
             f"/trusts/{ids.targets(Trust)[0]}/", f"/trusts/{ids.targets(OwnTrust)[0]}/"
@@ -386,7 +394,11 @@ def world(db, trust_a, trust_b, superuser):
         Group: [Group.objects.get(name=AccessRole.PROGRAMME_ADMINISTRATOR).pk],
         Site: [Site.objects.get(is_default_site=True).pk],
         OwnTrust: [trust_a.pk],
+        Region: [Region.objects.get(code="Y56").pk],
     }
+    # A London trust, so that London's comparison exists (for a national lead) and is
+    # refused as another region's, not as an empty one.
+    TrustFactory(name="Thameside NHS Trust", ods_code="RTX", region=Region.objects.get(code="Y56"))
     ModuleProgressFactory(person=sentinel, module=module)
     # Trust B's cohort, open for enrolment, and the sentinel's place in it.
     cohort_b = CohortFactory(host_trust=trust_b, name="Southvale sentinel cohort")
@@ -950,6 +962,15 @@ def test_every_id_parameter_points_at_a_real_record(world):
     # trust B's snapshot.
     assert "/reports/effect/" in paths
     assert f"/reports/effect/{world['trust_b'].pk}/" in paths
+    # The comparisons: another region's (London's) and the national one, with downloads.
+    london = Region.objects.get(code="Y56").pk
+    for path in (
+        f"/reports/regions/{london}/",
+        f"/reports/regions/{london}/participants.csv",  # the matrix's table name: a 404 anyway
+        "/reports/national/",
+        "/reports/national/participants.csv",
+    ):
+        assert path in paths, path
     board_b = BoardSnapshot.objects.get(trust=world["trust_b"])
     for path in ("edit", "inspect"):
         assert f"/admin/boardsnapshot/{path}/{board_b.pk}/" in paths
@@ -1040,6 +1061,43 @@ def test_another_trusts_effect_estimate_is_a_404_to_every_trust_a_role(world):
         client = Client()
         client.force_login(world["people"][name])
         assert client.get(path).status_code == 200, name
+
+
+def test_another_regions_comparison_and_the_national_one_are_refused_to_trust_as_people(world):
+    """/reports/regions/<London>/ (no trust A persona reports on a London trust) is a 404 to
+    every reporting role, a 403 to the others; /reports/national/ is refused to every one of
+    them (none is a national lead), GET and POST, downloads included. Positive controls: the
+    regional lead and trust A's reporting lead open their own region's comparison (trust A's
+    and B's: North East and Yorkshire); a national lead opens both."""
+    london = Region.objects.get(code="Y56").pk
+    own_region = world["trust_b"].region_id
+    refused = (
+        f"/reports/regions/{london}/",
+        f"/reports/regions/{london}/leadership.xlsx",
+        "/reports/national/",
+        "/reports/national/participation.csv",
+    )
+    for name in ("anonymous", *PERSONAS, TWO_ROLES):
+        client = Client(raise_request_exception=False)
+        if name != "anonymous":
+            client.force_login(world["people"][name])
+        for path in refused:
+            for method in ("get", "post"):
+                response = getattr(client, method)(path)
+                ok = response.status_code in (403, 404, 405) or (
+                    response.status_code == 302 and "/accounts/login/" in response.url
+                )
+                assert ok, f"{name} {method.upper()} {path}: {response.status_code}"
+    for name in ("regional lead", "reporting lead A", TWO_ROLES):
+        client = Client()
+        client.force_login(world["people"][name])
+        assert client.get(f"/reports/regions/{own_region}/").status_code == 200, name
+    national = UserFactory(trust=None, roles=[AccessRole.NATIONAL_LEAD])
+    give_totp(national)
+    client = Client()
+    client.force_login(national)
+    for path in (f"/reports/regions/{london}/", "/reports/national/"):
+        assert client.get(path).status_code == 200, path
 
 
 def test_an_hr_extract_naming_another_trusts_person_changes_nothing(world):
