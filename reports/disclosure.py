@@ -170,6 +170,27 @@ def disclose(counts: Mapping[Hashable, int], *, total: bool = True) -> Disclosed
     return Disclosed(cells=cells, total=shown_total)
 
 
+def too_few(count: int) -> bool:
+    """Whether a group of ``count`` people is too small to show anything of at all (fewer
+    than the threshold): the effect estimate's groups, and the people still followed at a
+    point of its curve."""
+    return count < threshold()
+
+
+def hide_totals_together(*sets: Disclosed) -> list[Disclosed]:
+    """Sets whose totals count the same people — each dimension's ratings by the same
+    people; the relationship and the outlook answers to one survey — hold one figure
+    several times: if it is hidden in one set, a visible copy in another would give it
+    away, so it is hidden in all of them (and the shares made from it with it)."""
+    if not any(s.total is not None and s.total.hidden for s in sets):
+        return list(sets)
+    hidden = Figure(value=None, text=SECONDARY_TEXT, hidden=Hidden.SECONDARY)
+    return [
+        s if s.total is None or s.total.hidden else Disclosed(cells=s.cells, total=hidden)
+        for s in sets
+    ]
+
+
 def disclose_one(count: int) -> Figure:
     """A lone count, with nothing beside it to give it away."""
     return disclose({"count": count}, total=False)["count"]
