@@ -178,15 +178,27 @@ def too_few(count: int) -> bool:
 
 
 def hide_totals_together(*sets: Disclosed) -> list[Disclosed]:
-    """Sets whose totals count the same people — each dimension's ratings by the same
-    people; the relationship and the outlook answers to one survey — hold one figure
-    several times: if it is hidden in one set, a visible copy in another would give it
-    away, so it is hidden in all of them (and the shares made from it with it)."""
+    """Sets whose totals count the same people — the relationship and the outlook answers
+    of one survey, each dimension's ratings by the same people — hold one figure several
+    times. ``disclose`` hides a total only when it is small (then it is small in every such
+    set) or as a last resort, when every count of its set sits at a bound of "<5" (four 4s
+    make 16); a copy of it shown in another set, or that set's counts adding up to it, would
+    then give every hidden count away. So if any of the totals is hidden, every set shows
+    only its zeros and its "<5"s: its total and each other count are hidden as "*" (an
+    unbounded "at least one"), and the shares with them."""
     if not any(s.total is not None and s.total.hidden for s in sets):
         return list(sets)
-    hidden = Figure(value=None, text=SECONDARY_TEXT, hidden=Hidden.SECONDARY)
+
+    def hidden(figure: Figure) -> Figure:
+        if figure.hidden or figure.value == 0:
+            return figure
+        return Figure(value=None, text=SECONDARY_TEXT, hidden=Hidden.SECONDARY)
+
     return [
-        s if s.total is None or s.total.hidden else Disclosed(cells=s.cells, total=hidden)
+        Disclosed(
+            cells={key: hidden(figure) for key, figure in s.cells.items()},
+            total=None if s.total is None else hidden(s.total),
+        )
         for s in sets
     ]
 
