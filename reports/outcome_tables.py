@@ -151,9 +151,9 @@ def outlook_table(outlook: dict, words: dict) -> Table:
         "This trust's participants beside the paper's managers",
     )
     table.notes.append(
-        "In the paper, 73% of managers expected the relationship to stay the same or get "
-        "worse over the next five years; participants here are asked how they expect it "
-        "to change, with no time given."
+        "When they enrolled they were asked about the next five years, as the paper's "
+        "managers were (73% of whom expected it to stay the same or get worse); the "
+        "follow-up surveys ask about the next year."
     )
     return table
 
