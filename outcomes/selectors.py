@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from programmes.models import SEATED, Enrolment, EnrolmentStatus, Outlook, Relationship
 
@@ -156,10 +156,13 @@ def self_assessment_counts(
         enrolments=enrolments,
     )
     if paired:
+        # Correlated, so each is a probe of the (enrolment, stage) unique index.
         for stage in Stage.values:
             ratings = ratings.filter(
-                assessment__enrolment_id__in=SelfAssessment.objects.filter(stage=stage).values(
-                    "enrolment_id"
+                Exists(
+                    SelfAssessment.objects.filter(
+                        enrolment_id=OuterRef("assessment__enrolment_id"), stage=stage
+                    )
                 )
             )
     for dimension, stage, level, n in (
