@@ -65,7 +65,7 @@ def _linked(first: dict, second: dict) -> None:
 def _answers_table(slug, title, values, words, sets) -> Table:
     columns = []
     for _, heading in WHEN:
-        columns += [heading, "Share"]
+        columns += [heading, f"Share {heading[0].lower()}{heading[1:]}"]
     table = Table(slug, title, columns, label_heading="Answer")
     for value in values:
         cells = []

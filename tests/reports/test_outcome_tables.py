@@ -151,11 +151,11 @@ def test_the_relationship_when_they_enrolled_at_completion_and_12_months_after(t
     table = build(trust_a, cohort=world["x"])["relationship_after"]
     assert table.columns == [
         "When they enrolled",
-        "Share",
+        "Share when they enrolled",
         "At completion",
-        "Share",
+        "Share at completion",
         "12 months after",
-        "Share",
+        "Share 12 months after",
     ]
     got = rows(table)
     # When they enrolled: 0, 6, 5, 1 of 12. The 1 is "<5"; 12 - 6 - 0 would give it away,
