@@ -43,7 +43,7 @@ from programmes.models import (
     EnrolmentStatus,
     Programme,
 )
-from reports.effect import add_months
+from reports.dates import add_months
 
 from .pairing import _past_cohorts
 from .people import FIRST_NAMES, LAST_NAMES, demo_email

@@ -12,6 +12,7 @@ from .certificates import seed_certificates
 from .coffee import seed_coffee
 from .content import seed_content
 from .effect import seed_board_split, seed_effect
+from .follow_ups import seed_follow_ups
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
 from .outcomes import seed_outcomes
 from .pairing import seed_pairing
@@ -51,6 +52,10 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_effect,
     # Certificates for the completions, one revoked and one re-issued (demo.certificates).
     seed_certificates,
+    # The 12-month surveys whose day has passed (the 2023 and 2024 runs'), sent and mostly
+    # answered, for the reporting lead's dashboard (demo.follow_ups); before demo.outcomes,
+    # which then finds them made.
+    seed_follow_ups,
     # Self-assessments before and after, and the follow-up surveys (demo.outcomes).
     seed_outcomes,
 ]

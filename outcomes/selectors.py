@@ -8,16 +8,19 @@ to the caller (the reports' one suppression function). Filters, shared by both:
   every report groups), or None for every trust (the caller scopes);
 - ``programme`` / ``cohort``: a model or its id;
 - ``date_from`` / ``date_to``: the cohort's start date falls in the range (both inclusive),
-  so a cohort's before and after, and its surveys, are counted together.
+  so a cohort's before and after, and its surveys, are counted together;
+- or ``enrolments``: a queryset of the enrolments to count, in place of all of those. The
+  trust dashboard passes its own (reports.selectors.enrolments), so these figures are scoped
+  and filtered exactly as the rest of its page (its dates mean "cohorts running then").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 
-from programmes.models import SEATED, Enrolment, EnrolmentStatus, Relationship
+from programmes.models import SEATED, Enrolment, EnrolmentStatus, Outlook, Relationship
 
 from .dimensions import Dimension, Level, Stage
 from .labels import labels
@@ -26,13 +29,20 @@ from .services import STAGE_STATUSES
 
 LEVELS = Level.values  # [1, 2, 3, 4]
 RELATIONSHIPS = Relationship.values  # [1, 2, 3, 4]
+OUTLOOKS = Outlook.values  # [1, 2, 3]: better, the same, worse
 
 
 def _pk(value):
     return getattr(value, "pk", value)
 
 
-def _filtered(queryset, prefix: str, *, trust, programme, cohort, date_from, date_to):
+def _filtered(
+    queryset, prefix: str, *, trust, programme, cohort, date_from, date_to, enrolments=None
+):
+    if enrolments is not None:
+        if any(v is not None for v in (trust, programme, cohort, date_from, date_to)):
+            raise TypeError("Pass either the enrolments or the filters, not both.")
+        return queryset.filter(**{f"{prefix}pk__in": enrolments.values("pk")})
     filters = {}
     if trust is not None:
         filters[f"{prefix}trust_id"] = _pk(trust)
@@ -119,11 +129,21 @@ def stage_done(enrolment, stage: str) -> bool:
 
 
 def self_assessment_counts(
-    *, trust=None, programme=None, cohort=None, date_from=None, date_to=None
+    *,
+    trust=None,
+    programme=None,
+    cohort=None,
+    date_from=None,
+    date_to=None,
+    enrolments=None,
+    paired: bool = False,
 ) -> list[dict]:
     """How many rated themselves at each level of each dimension, before and after: one row
     per dimension, in the model's order, with ``before`` and ``after`` as lists of four
-    counts (essential, proficient, strong, exemplary) and their totals. One query."""
+    counts (essential, proficient, strong, exemplary) and their totals. One query.
+
+    ``paired``: only the enrolments rated at both stages, so that before and after count
+    the same people (otherwise "before" includes everyone still on the programme)."""
     counts = {(key, stage): [0] * len(LEVELS) for key in Dimension.values for stage in Stage}
     ratings = _filtered(
         SelfAssessmentRating.objects.all(),
@@ -133,7 +153,18 @@ def self_assessment_counts(
         cohort=cohort,
         date_from=date_from,
         date_to=date_to,
+        enrolments=enrolments,
     )
+    if paired:
+        # Correlated, so each is a probe of the (enrolment, stage) unique index.
+        for stage in Stage.values:
+            ratings = ratings.filter(
+                Exists(
+                    SelfAssessment.objects.filter(
+                        enrolment_id=OuterRef("assessment__enrolment_id"), stage=stage
+                    )
+                )
+            )
     for dimension, stage, level, n in (
         ratings.values("dimension", "assessment__stage", "level")
         .annotate(n=Count("pk"))
@@ -154,8 +185,41 @@ def self_assessment_counts(
     ]
 
 
+def follow_up_counts(
+    *, trust=None, programme=None, cohort=None, date_from=None, date_to=None, enrolments=None
+) -> dict:
+    """The answers to the follow-up surveys, per survey: ``{kind: {"relationship": [four
+    counts, 1 to 4], "outlook": [three counts: better, the same, worse]}}`` for the
+    completion and 12-month surveys, answered ones only. One query (a count per answer)."""
+    answered = _filtered(
+        SurveyInvitation.objects.filter(answered_at__isnull=False),
+        "enrolment__",
+        trust=trust,
+        programme=programme,
+        cohort=cohort,
+        date_from=date_from,
+        date_to=date_to,
+        enrolments=enrolments,
+    )
+    questions = {"relationship": RELATIONSHIPS, "outlook": OUTLOOKS}
+    aggregates = {
+        f"{kind}:{question}:{value}": Count("pk", filter=Q(kind=kind, **{question: value}))
+        for kind in SurveyKind.values
+        for question, values in questions.items()
+        for value in values
+    }
+    row = answered.aggregate(**aggregates)
+    return {
+        kind: {
+            question: [row[f"{kind}:{question}:{value}"] for value in values]
+            for question, values in questions.items()
+        }
+        for kind in SurveyKind.values
+    }
+
+
 def relationship_counts(
-    *, trust=None, programme=None, cohort=None, date_from=None, date_to=None
+    *, trust=None, programme=None, cohort=None, date_from=None, date_to=None, enrolments=None
 ) -> dict:
     """The paper's relationship question in its four categories, at baseline (answered when
     applying, of the enrolments that held a place), at completion and 12 months after:
@@ -168,6 +232,7 @@ def relationship_counts(
         "cohort": cohort,
         "date_from": date_from,
         "date_to": date_to,
+        "enrolments": enrolments,
     }
     words = labels()[Question.RELATIONSHIP]
     result = {"labels": [words[value] for value in RELATIONSHIPS]}
@@ -182,19 +247,9 @@ def relationship_counts(
     ):
         baseline[value - 1] = n
     result["baseline"] = baseline
-    follow_up = {kind: [0] * len(RELATIONSHIPS) for kind in SurveyKind.values}
-    for kind, value, n in (
-        _filtered(
-            SurveyInvitation.objects.filter(answered_at__isnull=False), "enrolment__", **filters
-        )
-        .values("kind", "relationship")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "relationship", "n")
-        .order_by()
-    ):
-        follow_up[kind][value - 1] = n
-    result["completion"] = follow_up[SurveyKind.COMPLETION]
-    result["twelve_months"] = follow_up[SurveyKind.TWELVE_MONTHS]
+    follow_up = follow_up_counts(**filters)
+    result["completion"] = follow_up[SurveyKind.COMPLETION]["relationship"]
+    result["twelve_months"] = follow_up[SurveyKind.TWELVE_MONTHS]["relationship"]
     for name in ("baseline", "completion", "twelve_months"):
         result[f"{name}_total"] = sum(result[name])
     return result

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from outcomes.labels import labels
+from outcomes.models import Question
 from people.models import ProfessionalGroup
 from programmes.models import EnrolmentStatus, Relationship
 
@@ -53,6 +55,9 @@ class Table:
     chart: dict | None = None  # set by reports.charts
     # The relationship table's comparison with the paper: (label, this trust, the paper's %).
     paper: list = field(default_factory=list)
+    # A second, smaller table shown (and downloaded) after this one: the follow-up tables'
+    # comparison with the paper (reports.outcome_tables).
+    comparison: Table | None = None
 
     @property
     def caption(self) -> str:
@@ -226,16 +231,22 @@ def board_table(snapshots: list[dict]) -> Table:
     return table
 
 
-def relationship_table(counts: dict) -> Table:
-    shown = disclose({answer: counts["relationship"][answer] for answer in Relationship.values})
+def relationship_table(counts: dict, words: dict | None = None, shown=None) -> Table:
+    """``shown``: the answers as already disclosed (with the outlook answers of the same
+    people, reports.outcome_tables), else disclosed here."""
+    if shown is None:
+        shown = disclose({a: counts["relationship"][a] for a in Relationship.values})
     table = Table(
         "relationship",
         "How participants saw the clinician and manager relationship when they enrolled",
         ["Answers", "Share"],
         label_heading="Answer",
     )
+    words = words or dict(Relationship.choices)
     for answer in Relationship:
-        table.rows.append(Row(answer.label, [shown[answer.value], shown.share(answer.value)]))
+        table.rows.append(
+            Row(words[answer.value], [shown[answer.value], shown.share(answer.value)])
+        )
     table.rows.append(Row("All answers", [shown.total, Figure(100, "100%")], is_total=True))
     tensions = _sum(*(shown[a.value] for a in TENSION_ANSWERS))
     table.paper = [
@@ -267,10 +278,16 @@ class Dashboard:
 
 
 def build(f: ReportFilter) -> Dashboard:
-    """Every table of the trust's dashboard: ten queries, whatever the trust's size
+    """Every table of the trust's dashboard: thirteen queries, whatever the trust's size
     (enrolments 1, attendance 1, pairs 3, coffee 2, leadership 1, board 1 — coffee's none
-    when filtered by programme)."""
+    when filtered by programme —, and the outcome tables' 3: the answers' wording, the
+    follow-up answers, the self-assessment ratings)."""
+    # The outcome tables are built from this module's Table and Row, so imported here.
+    from .outcome_tables import outcome_tables
+
     counts = selectors.enrolment_counts(f)
+    words = labels()  # the answers' wording, as an administrator may have changed it
+    outcomes, baseline = outcome_tables(f, counts, words)
     enrolments, statuses = enrolments_table(counts)
     tables = [
         participants_table(counts),
@@ -279,6 +296,7 @@ def build(f: ReportFilter) -> Dashboard:
         activity_table(selectors.pairing_counts(f), selectors.coffee_counts(f)),
         leadership_table(selectors.leadership_counts(f)),
         board_table(selectors.board_snapshots(f)),
-        relationship_table(counts),
+        relationship_table(counts, words[Question.RELATIONSHIP], shown=baseline),
+        *outcomes,
     ]
     return Dashboard(filter=f, tables={table.slug: table for table in tables})

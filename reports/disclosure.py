@@ -329,6 +329,39 @@ def _reader_bounds(counts, hidden, sets, sets_of, *, limit: int = 200_000):
     return low, high
 
 
+def too_few(count: int) -> bool:
+    """Whether a group of ``count`` people is too small to show anything of at all (fewer
+    than the threshold): the effect estimate's groups, and the people still followed at a
+    point of its curve."""
+    return count < threshold()
+
+
+def hide_totals_together(*sets: Disclosed) -> list[Disclosed]:
+    """Sets whose totals count the same people — the relationship and the outlook answers
+    of one survey, each dimension's ratings by the same people — hold one figure several
+    times. ``disclose`` hides a total only when it is small (then it is small in every such
+    set) or as a last resort, when every count of its set sits at a bound of "<5" (four 4s
+    make 16); a copy of it shown in another set, or that set's counts adding up to it, would
+    then give every hidden count away. So if any of the totals is hidden, every set shows
+    only its zeros and its "<5"s: its total and each other count are hidden as "*" (an
+    unbounded "at least one"), and the shares with them."""
+    if not any(s.total is not None and s.total.hidden for s in sets):
+        return list(sets)
+
+    def hidden(figure: Figure) -> Figure:
+        if figure.hidden or figure.value == 0:
+            return figure
+        return Figure(value=None, text=SECONDARY_TEXT, hidden=Hidden.SECONDARY)
+
+    return [
+        Disclosed(
+            cells={key: hidden(figure) for key, figure in s.cells.items()},
+            total=None if s.total is None else hidden(s.total),
+        )
+        for s in sets
+    ]
+
+
 def disclose_one(count: int) -> Figure:
     """A lone count, with nothing beside it to give it away."""
     return disclose({"count": count}, total=False)["count"]

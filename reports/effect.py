@@ -15,13 +15,14 @@ into
 and applies disclosure control to both. It is an observational comparison, not proof of
 cause: the page (templates/reports/effect.html) says so.
 
-Disclosure control (issue 14, part 7; the reports app's one function takes over at merge):
+Disclosure control (issue 14, part 7), through the reports' one function
+(reports.disclosure), so every count here is a disclosed ``Figure``:
 - a group smaller than ``REPORTS_SUPPRESSION_THRESHOLD`` (default 5) shows nothing, and says
-  why;
-- any count from 1 to threshold - 1 is shown as "<5" (``suppress``);
-- a rate, interval or survival figure derived from a suppressed count is not shown either
-  (secondary suppression: k/n with n shown gives k away); nor is one whose complement
-  (n - k) is suppressed;
+  why (``too_few``);
+- any count from 1 to threshold - 1 is shown as "<5";
+- a window's appointed and not appointed are disclosed as one set with its total (the people
+  followed that long): when either is small, the other is hidden too (shown as "*", since
+  the total would give it away), and the rate and interval are not shown;
 - the curve is drawn on a monthly grid and stops where fewer than threshold people remain
   at risk (the tail is where individuals become identifiable, and the estimate unstable);
   months by which only 1 to threshold - 1 appointments have happened are left out of it
@@ -32,14 +33,15 @@ Disclosure control (issue 14, part 7; the reports app's one function takes over 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from scipy import stats
+
+from .dates import add_months
+from .disclosure import Figure, disclose, disclose_one, too_few
 
 WINDOWS = (12, 24)  # months, for the rates
 TABLE_MONTHS = (6, 12, 18, 24)  # where the Kaplan-Meier table reads the curve
@@ -47,33 +49,9 @@ DAYS_PER_MONTH = 365.25 / 12  # for the curve's axis only; windows use calendar 
 CONFIDENCE = 0.95
 
 
-def threshold() -> int:
-    return getattr(settings, "REPORTS_SUPPRESSION_THRESHOLD", 5)
-
-
-def suppress(count: int, limit: int | None = None) -> int | str:
-    """A count as it may be shown: from 1 to limit - 1 it is "<limit"."""
-    limit = threshold() if limit is None else limit
-    return f"<{limit}" if 0 < count < limit else count
-
-
-def is_suppressed(count: int, limit: int | None = None) -> bool:
-    limit = threshold() if limit is None else limit
-    return 0 < count < limit
-
-
 def percent(value: float | None) -> str:
     """A proportion as the page prints it: "32.5%"; "—" when there is none to show."""
     return "—" if value is None else f"{100 * value:.1f}%"
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months later (the 31st becomes the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 @dataclass(frozen=True)
@@ -194,8 +172,8 @@ def kaplan_meier(people: Sequence[Followed]) -> Survival:
 @dataclass(frozen=True)
 class TableRow:
     months: int
-    at_risk: int | str
-    events: int | str
+    at_risk: Figure
+    events: Figure
     survival: float | None  # None: not shown (suppressed, or nobody left to estimate it)
 
     @property
@@ -211,21 +189,20 @@ class TableRow:
 @dataclass(frozen=True)
 class GroupEstimate:
     label: str
-    size: int | str
+    size: Figure
     shown: bool  # False: the group is below the threshold and nothing else is shown
     rates: list[dict]
     table: list[TableRow]
     curve: list[tuple[float, float]]  # (months, survival) on a monthly grid
 
 
-def _rate_row(rate: Rate, limit: int) -> dict:
-    hidden = is_suppressed(rate.k, limit) or is_suppressed(rate.n - rate.k, limit)
-    small = rate.n < limit
-    shown = not (hidden or small)
+def _rate_row(rate: Rate) -> dict:
+    counts = disclose({"k": rate.k, "not": rate.n - rate.k})
+    shown = not counts.any_hidden and rate.n > 0
     return {
         "months": rate.months,
-        "n": suppress(rate.n, limit),
-        "k": suppress(rate.k, limit),
+        "n": counts.total,
+        "k": counts["k"],
         "proportion": rate.proportion if shown else None,
         "low": rate.low if shown else None,
         "high": rate.high if shown else None,
@@ -235,28 +212,25 @@ def _rate_row(rate: Rate, limit: int) -> dict:
 
 
 def estimate(label: str, people: Sequence[Followed]) -> GroupEstimate:
-    limit = threshold()
     size = len(people)
-    if size < limit:
-        return GroupEstimate(label, suppress(size, limit), False, [], [], [])
-    rates = [_rate_row(window_rate(people, months), limit) for months in WINDOWS]
+    if too_few(size):
+        return GroupEstimate(label, disclose_one(size), False, [], [], [])
+    rates = [_rate_row(window_rate(people, months)) for months in WINDOWS]
     km = kaplan_meier(people)
     table = []
     for months in TABLE_MONTHS:
         day = months * DAYS_PER_MONTH
         at_risk, events = km.at_risk(day), km.events_by(day)
-        hidden = at_risk < limit or is_suppressed(events, limit)
-        table.append(
-            TableRow(months, suppress(at_risk, limit), suppress(events, limit),
-                     None if hidden else km.at(day))
-        )  # fmt: skip
+        at_risk_shown, events_shown = disclose_one(at_risk), disclose_one(events)
+        hidden = too_few(at_risk) or events_shown.hidden
+        table.append(TableRow(months, at_risk_shown, events_shown, None if hidden else km.at(day)))
     curve = []
     month = 0
-    while km.at_risk(month * DAYS_PER_MONTH) >= limit:
+    while not too_few(km.at_risk(month * DAYS_PER_MONTH)):
         # A month where only 1 to threshold - 1 appointments have happened so far is left
         # out (the step path runs level across it), so the curve cannot show one person's
         # timing that the table hides.
-        if not is_suppressed(km.events_by(month * DAYS_PER_MONTH), limit):
+        if not disclose_one(km.events_by(month * DAYS_PER_MONTH)).hidden:
             curve.append((float(month), km.at(month * DAYS_PER_MONTH)))
         month += 1
-    return GroupEstimate(label, size, True, rates, table, curve)
+    return GroupEstimate(label, disclose_one(size), True, rates, table, curve)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from . import effect, effect_chart
+from .disclosure import disclose_one, threshold
 from .effect_selectors import effect_groups, effect_trusts_visible_to
 
 
@@ -33,7 +34,6 @@ def effect_for_trust(request, trust_id: int):
     groups = effect_groups(trust)
     completers = effect.estimate("Completed a programme", groups["completers"])
     comparison = effect.estimate("Comparison group (did not enrol)", groups["comparison"])
-    limit = effect.threshold()
     return render(
         request,
         "reports/effect.html",
@@ -41,13 +41,13 @@ def effect_for_trust(request, trust_id: int):
             "trust": trust,
             "groups": [completers, comparison],
             "excluded": {
-                "completers": effect.suppress(groups["completers_excluded"], limit),
-                "comparison": effect.suppress(groups["comparison_excluded"], limit),
+                "completers": disclose_one(groups["completers_excluded"]),
+                "comparison": disclose_one(groups["comparison_excluded"]),
             },
             "chart": effect_chart.survival_chart([completers, comparison]),
             "rate_chart": effect_chart.rate_chart([completers, comparison]),
             "today": groups["today"],
-            "threshold": limit,
+            "threshold": threshold(),  # for the page's words, not for deciding
             "windows": effect.WINDOWS,
         },
     )

@@ -19,7 +19,11 @@ from audit.csv_export import csv_line, safe_cell
 from .disclosure import Figure, small_text, threshold
 
 FORMATS = ("csv", "xlsx")
-TABLES = ("participants", "enrolments", "rates", "activity", "leadership", "board", "relationship")
+TABLES = (
+    *("participants", "enrolments", "rates", "activity", "leadership", "board", "relationship"),
+    # The outcome tables (reports.outcome_tables).
+    *("relationship_after", "outlook", "self_assessment", "self_assessment_levels"),
+)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,6 +58,10 @@ def sheet_rows(table, report_filter) -> list[list]:
     if table.paper:
         rows += [[], ["Compared with the paper", "This trust", "The paper"]]
         rows += [[label, figure, f"{paper}%"] for label, figure, paper in table.paper]
+    if table.comparison is not None:
+        comparison = table.comparison
+        rows += [[], [comparison.title], [comparison.label_heading, *comparison.columns]]
+        rows += [[row.label, *row.cells] for row in comparison.rows]
     return rows
 
 

@@ -34,6 +34,7 @@ from programmes.models import (
     Enrolment,
     EnrolmentStatus,
     Mark,
+    Outlook,
     Relationship,
     SessionStatus,
 )
@@ -80,8 +81,9 @@ _NOT_WITHDRAWN = ~Q(status=EnrolmentStatus.WITHDRAWN)
 
 def enrolment_counts(f: ReportFilter) -> dict:
     """One query: participants (distinct people, not withdrawn) per professional group,
-    enrolments per status, and the baseline relationship answers per answer.
-    {"groups": {group: n}, "statuses": {status: n}, "relationship": {answer: n}}."""
+    enrolments per status, and the baseline relationship and outlook answers per answer.
+    {"groups": {group: n}, "statuses": {status: n}, "relationship": {answer: n},
+    "outlook": {answer: n}}."""
     aggregates = {}
     for group in Group.values:
         aggregates[f"group:{group}"] = Count(
@@ -93,12 +95,21 @@ def enrolment_counts(f: ReportFilter) -> dict:
         aggregates[f"relationship:{answer}"] = Count(
             "pk", filter=_NOT_WITHDRAWN & Q(baseline_relationship=answer)
         )
+    for answer in Outlook.values:
+        aggregates[f"outlook:{answer}"] = Count(
+            "pk", filter=_NOT_WITHDRAWN & Q(baseline_outlook=answer)
+        )
     row = enrolments(f).aggregate(**aggregates)
-    split = {"groups": {}, "statuses": {}, "relationship": {}}
-    names = {"group": "groups", "status": "statuses", "relationship": "relationship"}
+    split = {"groups": {}, "statuses": {}, "relationship": {}, "outlook": {}}
+    names = {
+        "group": "groups",
+        "status": "statuses",
+        "relationship": "relationship",
+        "outlook": "outlook",
+    }
     for key, value in row.items():
         kind, _, name = key.partition(":")
-        split[names[kind]][int(name) if kind == "relationship" else name] = value
+        split[names[kind]][int(name) if kind in ("relationship", "outlook") else name] = value
     return split
 
 

@@ -1008,6 +1008,9 @@ def test_a_certificate_is_verifiable_by_anyone_by_design(world):
         assert [m for m in MARKERS if m in body and m not in allowed] == []
 
 
+OUTCOME_TABLES = ("relationship_after", "outlook", "self_assessment", "self_assessment_levels")
+
+
 def test_reports_refuse_trust_b_to_trust_as_people(world):
     """Beyond "shows nothing of trust B": a trust A person asking for trust B's report, or
     naming trust B's cohort in their own report's filters, is answered 404 (a reporting
@@ -1026,6 +1029,9 @@ def test_reports_refuse_trust_b_to_trust_as_people(world):
             f"/reports/trusts/{trust_b.pk}/leadership.xlsx",
             f"{own}?cohort={cohort_b.pk}",
             f"{own}enrolments.csv?cohort={cohort_b.pk}",
+            # The outcome tables' downloads (reports/outcome_tables.py).
+            *(f"/reports/trusts/{trust_b.pk}/{t}.csv" for t in OUTCOME_TABLES),
+            *(f"{own}{t}.xlsx?cohort={cohort_b.pk}" for t in OUTCOME_TABLES),
         ):
             expected = 404 if name == "reporting lead A" else 403
             assert client.get(path).status_code == expected, (name, path)

@@ -331,6 +331,28 @@ def test_the_reporting_leads_dashboard_has_something_to_show(seeded):
     )  # a rerun adds nothing
 
 
+def test_the_reporting_leads_outcome_tables_have_answers_at_every_stage(seeded):
+    """demo.follow_ups and demo.outcomes: the reporting lead's dashboard shows answers when
+    they enrolled, at completion and 12 months after, and a self-assessment before and after
+    — numbers, not only "<5" — and no 12-month survey is left overdue for beat to email."""
+    from outcomes.models import SurveyInvitation
+    from reports import dashboard
+    from reports.selectors import ReportFilter
+
+    trust = Trust.objects.get(ods_code=trusts.FIRST_TRUST)
+    board = dashboard.build(ReportFilter(trust=trust))
+    total = next(row for row in board["relationship_after"].rows if row.is_total).cells
+    when_enrolled, at_completion, after_a_year = total[0], total[2], total[4]
+    assert when_enrolled.value > at_completion.value >= after_a_year.value >= 5
+    assert any(row.cells[5].shown for row in board["outlook"].rows if not row.is_total)
+    assert all(row.cells[0].value >= 5 for row in board["self_assessment"].rows)
+    assert any(row.cells[4].shown for row in board["self_assessment"].rows)
+    overdue = SurveyInvitation.objects.filter(
+        kind="twelve_months", sent_at__isnull=True, due_at__lte=timezone.now()
+    )
+    assert not overdue.exists()
+
+
 def test_the_demo_participant_has_a_role_history_and_the_hr_example_imports(seeded):
     """My roles shows the demo participant's history, and docs/hr-extract-example.csv, checked
     by the demo administrator, finds every person and has one of each outcome to show."""

@@ -31,6 +31,11 @@ def test_a_reporting_lead_filters_a_programme_and_downloads_the_xlsx(demo, new_p
     expect(page).to_have_url(f"{demo}/reports/trusts/{wyvern.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(wyvern.name)
     expect(page.get_by_role("img", name="Enrolments by status, as a share of all")).to_be_visible()
+    # The section at the foot: the follow-up answers and the self-assessment, with charts.
+    expect(
+        page.get_by_role("img", name="Share rating themselves strong or exemplary, before and")
+    ).to_be_visible()
+    expect(page.locator("#relationship_after-paper-caption")).to_be_visible()
 
     page.locator("select[name=programme]").select_option(label="Clinicians into management")
     page.get_by_role("button", name="Show the figures").click()

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from outcomes.dimensions import Dimension
-from outcomes.selectors import relationship_counts, self_assessment_counts
+from outcomes.selectors import follow_up_counts, relationship_counts, self_assessment_counts
+from programmes.models import Enrolment
 from tests.factories import CohortFactory, EnrolmentFactory, ProgrammeFactory, TrustFactory
 from tests.factories_outcomes import SurveyInvitationFactory, rate
 
@@ -131,3 +132,32 @@ def test_relationship_counts_filtered_and_empty(world):
     counts = relationship_counts(trust=world["north"], date_from=datetime.date(2030, 1, 1))
     assert counts["baseline_total"] == counts["completion_total"] == 0  # no division anywhere
     assert counts["twelve_months"] == [0, 0, 0, 0]
+
+
+def test_paired_counts_only_those_rated_before_and_after(world):
+    # a (1 before, 3 after) and b (2 before, 3 after; 4 on holding to account) rated both;
+    # c, d and e only before.
+    rows = by_key(self_assessment_counts(trust=world["north"], paired=True))
+    assert rows["leading-with-care"]["before"] == [1, 1, 0, 0]
+    assert rows["leading-with-care"]["after"] == [0, 0, 2, 0]
+    assert rows["holding-to-account"]["after"] == [0, 0, 1, 1]
+    assert rows["holding-to-account"]["before_total"] == 2
+
+
+def test_follow_up_counts_has_both_questions_per_survey(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        counts = follow_up_counts(trust=world["north"])
+    # At completion: a 2, b 2, c 3, d 1, all "better"; 12 months: a 1, b 2, both "the same".
+    assert counts["completion"] == {"relationship": [1, 2, 1, 0], "outlook": [4, 0, 0]}
+    assert counts["twelve_months"] == {"relationship": [1, 1, 0, 0], "outlook": [0, 2, 0]}
+
+
+def test_the_callers_enrolments_in_place_of_the_filters(world):
+    jan = Enrolment.objects.filter(trust=world["north"], cohort=world["jan"])
+    by_queryset = relationship_counts(enrolments=jan)
+    assert by_queryset == relationship_counts(trust=world["north"], cohort=world["jan"])
+    assert by_queryset["baseline"] == [0, 0, 2, 1]
+    rows = by_key(self_assessment_counts(enrolments=jan))
+    assert rows["sharing-the-vision"]["before"] == [2, 1, 0, 0]
+    with pytest.raises(TypeError):
+        follow_up_counts(enrolments=jan, trust=world["north"])

@@ -229,5 +229,5 @@ def test_the_page_shows_rates_curves_and_suppresses_small_counts(
     assert '<path d="M' in body  # the step curves
     assert "not proof of cause" in body
     groups = response.context["groups"]
-    assert groups[0].rates[0]["k"] == 6 and groups[1].rates[0]["k"] == "<5"
+    assert groups[0].rates[0]["k"].value == 6 and groups[1].rates[0]["k"].text == "<5"
     assert groups[1].rates[0]["proportion"] is None

@@ -1,17 +1,18 @@
 """reports.effect against small cases computed by hand (the hand computation is written out
-in each test), and its disclosure control."""
+in each test), and its disclosure control (through reports.disclosure, the reports' one
+suppression function)."""
 
 import datetime
 import math
 
 import pytest
 
+from reports.dates import add_months
+from reports.disclosure import Hidden
 from reports.effect import (
     Followed,
-    add_months,
     estimate,
     kaplan_meier,
-    suppress,
     wilson,
     window_counts,
     window_rate,
@@ -96,27 +97,34 @@ def test_the_12_month_window_edges():
     assert (rate.k, rate.n, rate.proportion) == (2, 4, 0.5)
 
 
-@pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (12, 12)])
+@pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (12, "12")])
 def test_small_counts_are_suppressed(count, shown):
-    assert suppress(count) == shown
+    # A group's size, the people excluded, those still followed and those appointed by a
+    # month: each a lone count through the reports' disclosure function.
+    people = [person(None, 30)] * count
+    assert estimate("Completed", people).size.text == shown
+    many = [person(10)] * count + [person(None, 2000)] * 20
+    assert estimate("Completed", many).table[0].events.text == shown
 
 
 def test_a_group_below_the_threshold_shows_nothing():
     group = estimate("Completed", [person(10)] * 4)
-    assert not group.shown and group.size == "<5"
+    assert not group.shown and group.size.text == "<5" and group.size.value is None
     assert group.rates == group.table == group.curve == []
-    assert estimate("Completed", []).size == 0
+    assert estimate("Completed", []).size.value == 0
 
 
 def test_a_rate_whose_count_or_complement_is_small_is_not_shown(settings):
     settings.REPORTS_SUPPRESSION_THRESHOLD = 5
     # 10 followed 24 months; 3 appointed within 12: k = 3 is "<5", so the rate (3/10) would
-    # give it away and is not shown. Within 24: 8 appointed, 2 not — the complement is small.
+    # give it away and is not shown. Within 24: 8 appointed, 2 not — the complement is small,
+    # so 8 is hidden too ("*": beside the 10 followed it would give the 2 away).
     people = [person(100)] * 3 + [person(500)] * 5 + [person(None)] * 2
     twelve, twenty_four = estimate("Completed", people).rates
-    assert (twelve["n"], twelve["k"], twelve["proportion"]) == (10, "<5", None)
-    assert twelve["rate_display"] == "Not shown"
-    assert (twenty_four["n"], twenty_four["k"], twenty_four["proportion"]) == (10, 8, None)
+    assert (twelve["n"].text, twelve["k"].text, twelve["proportion"]) == ("10", "<5", None)
+    assert twelve["rate_display"] == "Not shown" and twelve["interval_display"] == "—"
+    assert (twenty_four["n"].text, twenty_four["k"].text) == ("10", "*")
+    assert twenty_four["k"].hidden is Hidden.SECONDARY and twenty_four["proportion"] is None
 
 
 def test_a_rate_with_large_enough_counts_is_shown_with_its_interval():
@@ -125,6 +133,7 @@ def test_a_rate_with_large_enough_counts_is_shown_with_its_interval():
     low, high = wilson(5, 10)
     assert (twelve["proportion"], twelve["low"], twelve["high"]) == (0.5, low, high)
     assert twelve["rate_display"] == "50.0%"
+    assert (twelve["n"].value, twelve["k"].value) == (10, 5)
 
 
 def test_the_curve_stops_where_fewer_than_the_threshold_remain_at_risk():
@@ -136,8 +145,8 @@ def test_the_curve_stops_where_fewer_than_the_threshold_remain_at_risk():
     assert group.curve[2][1] == pytest.approx(0.5)  # month 2: after the five events
     assert months[-1] == 13  # 13 months = 395.6 days ≤ 400; month 14 has nobody left
     six, _, eighteen, _ = group.table
-    assert (six.at_risk, six.events, six.survival) == (5, 5, 0.5)
-    assert (eighteen.at_risk, eighteen.survival) == (0, None)
+    assert (six.at_risk.value, six.events.value, six.survival) == (5, 5, 0.5)
+    assert (eighteen.at_risk.value, eighteen.survival) == (0, None)
 
 
 def test_the_curve_leaves_out_months_with_a_small_number_of_appointments_so_far():
@@ -149,7 +158,6 @@ def test_the_curve_leaves_out_months_with_a_small_number_of_appointments_so_far(
 
 def test_the_threshold_is_the_setting(settings):
     settings.REPORTS_SUPPRESSION_THRESHOLD = 3
-    assert (suppress(2), suppress(3)) == ("<3", 3)
-    assert estimate("Completed", [person(10)] * 4).shown
-    del settings.REPORTS_SUPPRESSION_THRESHOLD
-    assert suppress(4) == "<5"  # the default when the setting is absent
+    group = estimate("Completed", [person(10)] * 4)
+    assert group.shown and group.size.text == "4"
+    assert estimate("Completed", [person(10)] * 2).size.text == "<3"
