@@ -9,9 +9,9 @@ drifts; a ratio holds where milliseconds do not):
   measure added there is timed without touching this file), for the largest trust (the one
   with most enrolments counted for it): target at most 0.5x each.
 - ``reports-scale-comparisons``: all-trust comparisons, target at most 10x each: the
-  comparison selectors of ``reports/compare*.py`` where they exist, and the all-trust
-  GROUP BY forms of the dashboard's main measures (below), which stand in for them until
-  then; a Note says which were timed.
+  comparison's own queries (``reports/compar*.py``, found by their signatures) where they
+  exist, else the all-trust GROUP BY forms of the dashboard's main measures (below), which
+  stand in for them; a Note says which were timed.
 - ``reports-scale-dashboard-page``: the whole dashboard through the test client as the
   trust's reporting lead: median under 500 ms for the largest trust (and with a programme
   chosen), and the same number of queries for the smallest trust as for the largest.
@@ -54,8 +54,8 @@ NEEDS_POSTGRES = (
 )
 
 
-def _repeat(ctx, most: int) -> dict:
-    return {"repeat": min(ctx.repeat, most), "warmup": min(ctx.warmup, 2)}
+def _repeat(ctx, most: int, *, least_warmup: int = 0) -> dict:
+    return {"repeat": min(ctx.repeat, most), "warmup": max(least_warmup, min(ctx.warmup, 2))}
 
 
 # --- The data -----------------------------------------------------------------------------------
@@ -261,9 +261,40 @@ def trust_queries(ctx):
 # --- All trusts at once -----------------------------------------------------------------------
 
 
+def _default_arguments(fn) -> list | None:
+    """Arguments for ``fn``'s required parameters: each annotated with a class that can be
+    made with no arguments (a filter dataclass, all of whose fields have defaults, is made
+    "no filter"); None when some parameter is not like that."""
+    import typing
+
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:  # noqa: BLE001 - an annotation this cannot resolve: not called
+        return None
+    arguments = []
+    for parameter in inspect.signature(fn).parameters.values():
+        if parameter.default is not parameter.empty or parameter.kind in (
+            parameter.VAR_POSITIONAL,
+            parameter.VAR_KEYWORD,
+        ):
+            continue
+        if parameter.kind is parameter.KEYWORD_ONLY:
+            return None
+        kind = hints.get(parameter.name)
+        if not inspect.isclass(kind) or kind.__module__.split(".")[0] != "reports":
+            return None
+        try:
+            arguments.append(kind())
+        except TypeError:
+            return None
+    return arguments
+
+
 def comparison_selectors() -> tuple[dict, list[str]]:
-    """The comparison selectors of ``reports/compare*.py``, if any: their public functions
-    that need no arguments (timed), and the names of those that do (listed, not guessed at)."""
+    """The all-trust comparisons of ``reports/compar*.py`` (its selectors and whatever builds
+    the whole comparison), if any: each public function whose arguments can be made (no
+    filter, see _default_arguments) and which returns figures, not a QuerySet to build on, is
+    timed; the selectors modules' other functions are listed, not guessed at."""
     import importlib
     import pkgutil
 
@@ -271,24 +302,23 @@ def comparison_selectors() -> tuple[dict, list[str]]:
 
     timed, untimed = {}, []
     for module_info in pkgutil.iter_modules(reports.__path__):
-        if not module_info.name.startswith("compare") or "view" in module_info.name:
+        name = module_info.name
+        if not name.startswith("compar") or "view" in name or "chart" in name:
             continue
-        module = importlib.import_module(f"reports.{module_info.name}")
-        for name, fn in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(fn):
+        module = importlib.import_module(f"reports.{name}")
+        for fn_name, fn in vars(module).items():
+            if fn_name.startswith("_") or not inspect.isfunction(fn):
                 continue
             if fn.__module__ != module.__name__:
                 continue
-            label = f"{module_info.name}.{name}"
-            required = [
-                p
-                for p in inspect.signature(fn).parameters.values()
-                if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-            ]
-            if required:
+            if "QuerySet" in str(inspect.signature(fn).return_annotation):
+                continue
+            label = f"{name}.{fn_name}"
+            arguments = _default_arguments(fn)
+            if arguments is not None:
+                timed[label] = lambda fn=fn, arguments=arguments: fn(*arguments)
+            elif name.endswith("selectors"):
                 untimed.append(label)
-            else:
-                timed[label] = fn
     return timed, untimed
 
 
@@ -392,11 +422,11 @@ def comparisons(ctx):
     """All-trust comparisons, alternating with the count."""
     with _national(ctx) as data:
         found, untimed = comparison_selectors()
-        fns = {REFERENCE: _count_attendance, **found, **all_trust_forms()}
+        fns = {REFERENCE: _count_attendance, **(found or all_trust_forms())}
         timings = ctx.measure_alternating(fns, **_repeat(ctx, COMPARISON_REPEAT))
         _data_note(ctx, data)
         if found:
-            ctx.note(f"timed the comparison selectors {', '.join(found)}, and the stand-ins")
+            ctx.note("timed the comparison's own queries (reports/compar*.py), no filter")
         else:
             ctx.note(
                 "no comparison selectors in reports/compare*.py to time: timed the all-trust "
@@ -464,7 +494,9 @@ def dashboard_page(ctx):
         for label, trust in (("largest-trust", data.largest), ("smallest-trust", data.smallest)):
             client = ctx.client(user=_reporting_lead(trust))
             url = f"/reports/trusts/{trust.pk}/"
-            repeat = _repeat(ctx, PAGE_REPEAT if trust is data.largest else 5)
+            # One untimed request at least: the first fills the caches the header's
+            # navigation keeps, and would count their queries as the dashboard's.
+            repeat = _repeat(ctx, PAGE_REPEAT if trust is data.largest else 5, least_warmup=1)
             timed[label] = ctx.measure_request(
                 client, url, label=label, check=_check_dashboard, **repeat
             )
@@ -513,7 +545,7 @@ def xlsx_downloads(ctx):
                 f"/reports/trusts/{data.largest.pk}/{table}.xlsx",
                 label=table,
                 check=check,
-                **_repeat(ctx, XLSX_REPEAT),
+                **_repeat(ctx, XLSX_REPEAT, least_warmup=1),
             )
         _data_note(ctx, data)
         slowest = max(ctx.measurements, key=lambda m: m.median_ms)
