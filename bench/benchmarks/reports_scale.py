@@ -429,7 +429,7 @@ def comparisons(ctx):
             ctx.note("timed the comparison's own queries (reports/compar*.py), no filter")
         else:
             ctx.note(
-                "no comparison selectors in reports/compare*.py to time: timed the all-trust "
+                "no comparison selectors in reports/compar*.py to time: timed the all-trust "
                 "GROUP BY forms of the dashboard's main measures instead "
                 "(bench/benchmarks/reports_scale.py, all_trust_forms)"
             )
