@@ -68,25 +68,30 @@ def cohorts(f: ReportFilter) -> QuerySet:
     return queryset
 
 
+def _in_filtered_cohort(f: ReportFilter) -> Q:
+    """The filters, on a row's own cohort (``cohort``): what ``cohort__in=cohorts(f)`` keeps
+    of rows already known to be the trust's (see enrolments)."""
+    condition = Q()
+    if f.programme is not None:
+        condition &= Q(cohort__programme=f.programme)
+    if f.cohort is not None:
+        condition &= Q(cohort=f.cohort)
+    if f.since is not None:
+        condition &= Q(cohort__ends_on__gte=f.since)
+    if f.until is not None:
+        condition &= Q(cohort__starts_on__lte=f.until)
+    return condition
+
+
 def enrolments(f: ReportFilter) -> QuerySet:
     """The trust's enrolments in the filtered cohorts (the base of every enrolment figure).
 
-    An enrolment counted for the trust is always in one of ``cohorts(f)``'s trust cohorts
-    (those its people took part in), so the filters go on its own cohort: the same rows as
+    An enrolment counted for the trust is always in one of the trust's cohorts (those its
+    people took part in), so the filters go on its own cohort: the same rows as
     ``cohort__in=cohorts(f)``, without a subquery over every cohort whose size the planner
     cannot estimate (it guessed half of them, not a trust's few hundred, and chose plans to
-    match: the attendance figure took 1.4 times a count of every mark; see README,
-    Benchmarks)."""
-    queryset = Enrolment.objects.filter(trust=f.trust)
-    if f.programme is not None:
-        queryset = queryset.filter(cohort__programme=f.programme)
-    if f.cohort is not None:
-        queryset = queryset.filter(cohort=f.cohort)
-    if f.since is not None:
-        queryset = queryset.filter(cohort__ends_on__gte=f.since)
-    if f.until is not None:
-        queryset = queryset.filter(cohort__starts_on__lte=f.until)
-    return queryset
+    match; README, Benchmarks)."""
+    return Enrolment.objects.filter(_in_filtered_cohort(f), trust=f.trust)
 
 
 # --- enrolments: people, statuses, completion, baseline answers (one query) ------------------
@@ -140,10 +145,10 @@ def attendance_counts(f: ReportFilter, *, now: datetime.datetime | None = None) 
 
 
 def pairings(f: ReportFilter) -> QuerySet:
-    # Either member took part for the trust in the pair's cohort, a cohort the filters keep.
-    there_for_trust = enrolments(f).filter(cohort_id=OuterRef("cohort_id"))
-    in_cohorts = Exists(there_for_trust.filter(person_id=OuterRef("clinician_id"))) | Exists(
-        there_for_trust.filter(person_id=OuterRef("manager_id"))
+    there_for_trust = Enrolment.objects.filter(trust=f.trust, cohort_id=OuterRef("cohort_id"))
+    in_cohorts = Q(cohort_id__in=cohorts(f).values("pk")) & (
+        Exists(there_for_trust.filter(person_id=OuterRef("clinician_id")))
+        | Exists(there_for_trust.filter(person_id=OuterRef("manager_id")))
     )
     condition = in_cohorts
     if not f.by_programme:
