@@ -79,6 +79,8 @@ class Benchmark:
     group: str
     func: Callable[[BenchContext], Any]
     atomic: bool = True
+    # Run only when asked for by name or group (--filter): too slow for every `make bench`.
+    opt_in: bool = False
 
     @property
     def origin(self) -> str:
@@ -88,15 +90,16 @@ class Benchmark:
 _registry: dict[str, Benchmark] = {}
 
 
-def benchmark(name: str, *, group: str = "misc", atomic: bool = True):
+def benchmark(name: str, *, group: str = "misc", atomic: bool = True, opt_in: bool = False):
     """Register the decorated function ``fn(ctx)`` as a benchmark called ``name``.
 
     ``atomic=False`` runs it in autocommit, as real requests run (on_commit callbacks fire);
-    such a benchmark must itself remove what it creates.
+    such a benchmark must itself remove what it creates. ``opt_in=True`` leaves it out of a
+    run that names nothing: it runs only when ``--filter`` matches its name or group.
     """
 
     def decorator(func):
-        bench = Benchmark(name=name, group=group, func=func, atomic=atomic)
+        bench = Benchmark(name=name, group=group, func=func, atomic=atomic, opt_in=opt_in)
         existing = _registry.get(name)
         if existing is not None and existing.origin != bench.origin:
             raise ValueError(
@@ -114,14 +117,16 @@ def unregister(name: str) -> None:
 
 
 def registered() -> list[Benchmark]:
-    """Every registered benchmark, ordered by group then name."""
-    return sorted(_registry.values(), key=lambda b: (b.group, b.name))
+    """Every registered benchmark, ordered by group then name, opt-in ones last (they may
+    leave data behind that the others should not have to run beside)."""
+    return sorted(_registry.values(), key=lambda b: (b.opt_in, b.group, b.name))
 
 
 def select(substring: str | None = None) -> list[Benchmark]:
-    """Benchmarks whose name or group contains ``substring`` (case-insensitive); all if None."""
+    """Benchmarks whose name or group contains ``substring`` (case-insensitive); all but the
+    opt-in ones if None."""
     if not substring:
-        return registered()
+        return [b for b in registered() if not b.opt_in]
     needle = substring.lower()
     return [b for b in registered() if needle in b.name.lower() or needle in b.group.lower()]
 

@@ -74,7 +74,7 @@ def _run_as_a_worker_does(task) -> None:
 
 
 @pytest.mark.postgres  # SQLite's in-memory test database is never really closed
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next():
     """A new PostgreSQL connection for every task cost a bulk issue a third of its speed."""
     from django.db import connection
@@ -88,7 +88,7 @@ def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_closes_a_connection_older_than_conn_max_age_between_tasks():
     from django.db import connection
 

@@ -16,5 +16,6 @@ from . import (  # noqa: F401  (registers their benchmarks)
     matching,
     programmes,
     registers,
+    reports_scale,
     site,
 )

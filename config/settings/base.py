@@ -179,6 +179,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles any query whose estimated cost passes
+    # jit_above_cost, and the all-trust report queries (estimated in the millions for their
+    # per-row role-history lookups, run in about a second) spent up to a second compiling —
+    # half the leadership comparison's time at national volume (README, Benchmarks).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # Persistent connections: on this kind of machine PostgreSQL-backed pages served about 3x
 # more requests per second with them. SQLite gains too: opening a connection (and running the
 # PRAGMAs above) cost about 1.3 ms a request, a tenth of a page. Health checks drop

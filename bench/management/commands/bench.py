@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--filter",
             metavar="SUBSTRING",
-            help="Run only benchmarks whose name or group contains SUBSTRING (any case).",
+            help=(
+                "Run only benchmarks whose name or group contains SUBSTRING (any case). "
+                "Opt-in benchmarks (the reports at national scale) run only when named so."
+            ),
         )
         parser.add_argument(
             "--repeat",
@@ -54,8 +57,10 @@ class Command(BaseCommand):
             raise CommandError(f"No benchmark matches {options['filter']!r} (known: {known}).")
 
         if options["list"]:
-            for b in selected:
-                self.stdout.write(f"{b.name}  ({b.group})  {b.origin}")
+            listed = selected if options["filter"] else bench.registered()
+            for b in listed:
+                opt_in = "  (opt-in: runs when --filter names it)" if b.opt_in else ""
+                self.stdout.write(f"{b.name}  ({b.group})  {b.origin}{opt_in}")
             return
 
         if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
