@@ -3,10 +3,11 @@ drains, so they cannot wait in it), on the high-priority queue so a long backlog
 work never holds them up."""
 
 import logging
+import threading
 
 from celery import shared_task
 from celery.signals import task_postrun, task_prerun, worker_ready
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from . import services
 
@@ -35,15 +36,27 @@ def prune_outbox() -> int:
 
 
 @task_prerun.connect
-@task_postrun.connect
 def _database_connections_as_between_requests(sender=None, task=None, **kwargs):
-    """Between tasks, what Django does between requests: close a connection that is broken,
+    """Before a task, what Django does between requests: close a connection that is broken,
     in an unfinished transaction, or older than CONN_MAX_AGE; keep the others. Celery's own
     fixup would close them all (settings: CELERY_DB_REUSE_MAX). Not for a task run eagerly,
     inside its caller's transaction."""
     if task is not None and getattr(task.request, "is_eager", False):
         return
     close_old_connections()
+
+
+@task_postrun.connect
+def _database_connections_after_a_task(sender=None, task=None, **kwargs):
+    """After a task, the same — except in a thread of its own (Celery's threads pool, or a
+    worker a test starts in-process), whose connections nothing would close when the thread
+    ends: it closes them, as Celery's fixup did after every task."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    if threading.current_thread() is threading.main_thread():
+        close_old_connections()
+    else:
+        connections.close_all()
 
 
 @worker_ready.connect

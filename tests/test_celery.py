@@ -65,12 +65,16 @@ def _run_as_a_worker_does(task) -> None:
     Django fixup (which closes them all unless CELERY_DB_REUSE_MAX is set) and ours."""
     from celery.fixups.django import DjangoWorkerFixup
 
-    from outbox.tasks import _database_connections_as_between_requests
+    from outbox.tasks import (
+        _database_connections_after_a_task,
+        _database_connections_as_between_requests,
+    )
 
     fixup = DjangoWorkerFixup(app)
-    for signal_step in (fixup.on_task_prerun, fixup.on_task_postrun):
-        signal_step(sender=task)
-        _database_connections_as_between_requests(sender=task, task=task)
+    fixup.on_task_prerun(sender=task)
+    _database_connections_as_between_requests(sender=task, task=task)
+    fixup.on_task_postrun(sender=task)
+    _database_connections_after_a_task(sender=task, task=task)
 
 
 @pytest.mark.postgres  # SQLite's in-memory test database is never really closed
@@ -96,6 +100,28 @@ def test_a_worker_closes_a_connection_older_than_conn_max_age_between_tasks():
     connection.close_at = time.monotonic() - 1  # CONN_MAX_AGE ran out during the task
     _run_as_a_worker_does(record_worker_heartbeat)
     assert connection.connection is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_in_a_thread_of_its_own_closes_its_connection_when_it_ends():
+    """Celery's threads pool, or a worker a test starts in-process: nothing would close the
+    thread's connection when the thread ends."""
+    import threading
+
+    from django.db import connection
+
+    seen = []
+
+    def worker_thread():
+        connection.ensure_connection()
+        _run_as_a_worker_does(record_worker_heartbeat)
+        seen.append(connection.connection)
+
+    thread = threading.Thread(target=worker_thread)
+    thread.start()
+    thread.join()
+    assert seen == [None]
 
 
 def test_a_task_run_eagerly_leaves_its_callers_connection_alone(monkeypatch):
