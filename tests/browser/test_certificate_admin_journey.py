@@ -220,7 +220,7 @@ def test_an_administrator_issues_revokes_reissues_and_downloads_a_cohorts_certif
 
     sidebar = page.locator("aside")
     sidebar.get_by_role("button", name="Certificates").click()
-    sidebar.get_by_role("link", name="Cohorts").click()
+    sidebar.get_by_role("link", name="Cohorts", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^\s*Certificates"))
     axe("the index")
     page.get_by_role("link", name="Leading Together, Northshire, spring 2026").click()
@@ -399,7 +399,9 @@ def test_the_holders_reporting_lead_downloads_a_certificate_another_trusts_lead_
         submenu = sidebar.get_by_role("link", name="Find a certificate")
         expect(submenu).to_be_visible()
         for administrators_only in ("Cohorts", "Templates"):
-            expect(sidebar.get_by_role("link", name=administrators_only)).to_have_count(0)
+            expect(sidebar.get_by_role("link", name=administrators_only, exact=True)).to_have_count(
+                0
+            )
         submenu.click()
         expect(page).to_have_url(f"{live_url}/admin/certificates/held/")
         expect(page.get_by_role("heading", level=1)).to_contain_text("Find a certificate")

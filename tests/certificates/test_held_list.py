@@ -6,8 +6,6 @@ here against ``may_download`` certificate by certificate; filters only narrow it
 trust's programme, name or code finds nothing); its queries do not grow with its rows; the
 download from it is audited. And the cohort page offers each certificate's file."""
 
-import re
-
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
@@ -91,8 +89,8 @@ def world(trust_a, trust_b, superuser):
     ]
     # Nothing to download: being prepared, or failed.
     unfiled = [
-        certificate(aisha, at_b),
-        certificate(ben, at_b, render_status="failed", render_error="x"),
+        certificate(aisha, at_b, "pending"),
+        certificate(ben, at_b, "pending", render_status="failed", render_error="x"),
     ]
     of_b = [
         certificate(sentinel, at_b),
@@ -131,8 +129,9 @@ def listed(client, query="") -> list[str]:
     html = BeautifulSoup(response.content, "html.parser")
     codes = []
     for row in html.select("table.listing tbody tr"):
-        code = row.select_one("code").get_text()
-        link = row.find("a", string=re.compile("^Download"))
+        code = row.select("td")[4].get_text(strip=True)
+        link = row.select_one("a[download]")
+        assert link.get_text().startswith("Download")
         assert link["href"] == f"/learn/certificates/{code}/download/"
         codes.append(code)
     return codes
