@@ -4,7 +4,9 @@ completed enrolments with their certificates, and a batch's progress.
 
 Every page's queries are bounded whatever the cohort's size: the cohort page is one query
 for its enrolments and one for their certificates; a batch's progress is one aggregate
-query for its counts and one bounded query for the failures it lists.
+query for its counts and one bounded query for the failures it lists; the certificates one
+keeps (Find a certificate) are one query for the programmes to filter by, then a count and
+a page.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from people.permissions import administered_trust_ids, changeable
-from programmes.models import Cohort, Enrolment, EnrolmentStatus
+from programmes.models import Cohort, Enrolment, EnrolmentStatus, Programme
 
+from . import codes
 from .models import (
     Certificate,
     CertificateBatch,
@@ -23,6 +26,7 @@ from .models import (
     CertificateTemplate,
     RenderStatus,
 )
+from .permissions import certificates_downloadable_as_staff
 
 FAILURES_SHOWN = 50
 WORKING = Q(status=CertificateStatus.PENDING) & Q(
@@ -82,6 +86,13 @@ class Row:
             return "failed" if c.render_status == RenderStatus.FAILED else "working"
         return c.status
 
+    @property
+    def downloadable(self) -> bool:
+        """Whether the page offers its file: the cohort's administrators may download any of
+        its certificates that has one (certificates.permissions.may_download; a test holds
+        the two together), so no query per row."""
+        return bool(self.certificate is not None and self.certificate.pdf)
+
 
 def cohort_rows(cohort: Cohort) -> list[Row]:
     """Every completed enrolment of the cohort (and any other that holds a certificate), each
@@ -108,6 +119,44 @@ def summary(rows: list[Row]) -> dict[str, int]:
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
     return counts
+
+
+# --- the certificates one keeps (Find a certificate) -----------------------------------------
+
+# The statuses a certificate with a file can have: the list's status filter.
+KEPT_STATUSES = [
+    (status.value, status.label)
+    for status in (CertificateStatus.VALID, CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED)
+]
+
+
+def kept_programmes(user) -> list[Programme]:
+    """The programmes of the certificates ``user`` keeps, to filter them by: one query."""
+    kept = certificates_downloadable_as_staff(user).values("enrolment__cohort__programme_id")
+    return list(Programme.objects.filter(pk__in=kept).only("pk", "title").order_by("title", "pk"))
+
+
+def kept_certificates(
+    user, *, programme_id: int | None = None, status: str = "", search: str = ""
+) -> QuerySet:
+    """The certificates ``user`` may download for their records
+    (certificates.permissions.certificates_downloadable_as_staff: exactly what the download
+    serves them), narrowed by the filters — which only ever narrow that scope — newest first.
+    ``search`` matches the name printed on the certificate (every word of it) or its code."""
+    queryset = certificates_downloadable_as_staff(user)
+    if programme_id is not None:
+        queryset = queryset.filter(enrolment__cohort__programme_id=programme_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    if search := search.strip():
+        if code := codes.normalise(search):
+            queryset = queryset.filter(code=code)
+        else:
+            for word in search.split()[:10]:
+                queryset = queryset.filter(participant_name__icontains=word)
+    return queryset.select_related("superseded_by").order_by(
+        "-issued_on", "participant_name", "-pk"
+    )
 
 
 # --- a batch's progress --------------------------------------------------------------------

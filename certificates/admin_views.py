@@ -35,10 +35,12 @@ from .admin_selectors import (
     administered_cohorts,
     batch_progress,
     cohort_rows,
+    may_administer_certificates,
     summary,
 )
 from .forms import ReissueForm, RevokeForm
 from .models import Certificate, CertificateBatch, CertificateStatus
+from .permissions import may_keep_certificates
 from .services import CertificateRefused
 
 # htmx stops polling when a poll is answered with this status (as the live check-in does).
@@ -119,6 +121,13 @@ class CertificatesIndexView(_Base):
 
     template_name = "certificates/admin/index.html"
     page_title = "Certificates"
+
+    def dispatch(self, request, *args, **kwargs):
+        # A reporting lead administers no cohort: their part of Certificates is the list of
+        # the certificates they keep (certificates.admin_held).
+        if not may_administer_certificates(request.user) and may_keep_certificates(request.user):
+            return redirect("certificates_admin:held")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         completed = Q(enrolments__status=EnrolmentStatus.COMPLETED)

@@ -13,10 +13,14 @@ and listing asks; imported by certificates.apps at start-up):
 Nobody else: not the cohort's facilitators, not another trust's staff. A refusal is a 404
 (people.permissions.get_visible_or_404), so it does not confirm the code exists.
 
-Seeing is not downloading every file: ``may_download`` lets the holder download only a
-valid certificate (a revoked or superseded one is not theirs to pass on as current), while
-the staff above may download any that has a file, for their records, under a file name that
-says its status (certificates.learn_views).
+Seeing is not downloading every file: the holder may download only a valid certificate (a
+revoked or superseded one is not theirs to pass on as current), while the staff above may
+download any that has a file, for their records, under a file name that says its status
+(certificates.learn_views). That rule is one queryset, ``certificates_downloadable_by``:
+``may_download`` asks it about one certificate, and the staff list (Admin → Certificates →
+Find a certificate, certificates.admin_held) lists ``certificates_downloadable_as_staff``,
+its part that the user keeps as staff — so the list never offers a file the download would
+refuse, nor leaves out one it would serve.
 """
 
 from __future__ import annotations
@@ -68,14 +72,42 @@ def certificates_kept_by(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(pk__in=Certificate.objects.filter(staff).values("pk"))
 
 
+HAS_FILE = ~Q(pdf="")
+
+
+def certificates_downloadable_by(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The certificates whose file `user` may have: there must be one; the holder has it only
+    while it is valid; staff (and superusers) have any they see as staff. Never more than
+    ``certificates_visible_to``."""
+    queryset = Certificate.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset.filter(HAS_FILE)
+    condition = Q(enrolment__person_id=user.pk, status=CertificateStatus.VALID)
+    if (staff := _staff_condition(user)) is not None:
+        condition |= staff
+    return queryset.filter(HAS_FILE, pk__in=Certificate.objects.filter(condition).values("pk"))
+
+
+def certificates_downloadable_as_staff(user, queryset: QuerySet | None = None) -> QuerySet:
+    """What `user` may download for their records: ``certificates_downloadable_by`` less what
+    they may have only as its holder (their own certificates are on My learning)."""
+    return certificates_downloadable_by(user, certificates_kept_by(user, queryset))
+
+
+def may_keep_certificates(user) -> bool:
+    """Whether `user` holds a role that keeps others' certificates (a programme administrator,
+    a trust reporting lead) or is a superuser: who is offered the staff list."""
+    return _active(user) and (user.is_superuser or _staff_condition(user) is not None)
+
+
 def may_download(user, certificate: Certificate) -> bool:
-    """Whether `user`, who may see `certificate`, may have its file: there must be one; the
-    holder gets it only while it is valid; staff get any."""
+    """Whether `user` may have `certificate`'s file: the one rule, asked of one certificate
+    (one query)."""
     if not certificate.pdf:
         return False
-    if certificate.status == CertificateStatus.VALID:
-        return True
-    return certificates_kept_by(user).filter(pk=certificate.pk).exists()
+    return certificates_downloadable_by(user).filter(pk=certificate.pk).exists()
 
 
 register_scope(Certificate, certificates_visible_to)

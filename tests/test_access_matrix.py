@@ -188,6 +188,12 @@ class OwnTrust:
     B's cohort and programme in the query string."""
 
 
+class ProgrammeOfTrustB:
+    """The programme of trust B's certificates, named in the filters of Admin → Certificates →
+    Find a certificate (programmes belong to no trust, so the Programme routes keep their
+    own target)."""
+
+
 KWARG_MODELS = {
     "page_id": Page,
     "parent_page_id": Page,
@@ -344,6 +350,21 @@ def probes(ids: dict) -> tuple[list[Probe], int]:
             for cohort in ids.targets(Cohort):
                 found.append(Probe(probe.route, f"{path}?cohort={cohort}", probe.model))
             found.append(Probe(probe.route, f"{path}?since=2020-01-01&until=nonsense", probe.model))
+    # Find a certificate (certificates/admin_held.py): its filters name trust B's programmes,
+    # the sentinel's name and their certificate's code.
+    certificate_code = ids.targets(CertificateCode)[0]
+    for probe in [p for p in found if p.route == "admin/certificates/held/"]:
+        # Words that find the sentinels' certificates but are no marker themselves: the
+        # form echoes what was searched for, which is not trust B's data.
+        queries = [
+            "?search=Sentinel",
+            f"?search={certificate_code}",
+            "?search=certificate+holder&status=valid",
+        ]
+        for programme in ids.targets(ProgrammeOfTrustB):
+            queries += [f"?programme={programme}", f"?programme={programme}&status=revoked"]
+        for query in queries:
+            found.append(Probe(probe.route, f"{probe.path}{query}", probe.model))
     unique = {probe.path: probe for probe in found if not probe.path.startswith(SKIP_PREFIXES)}
     return sorted(unique.values(), key=lambda p: p.path), len(routes)
 
@@ -490,6 +511,7 @@ def world(db, trust_a, trust_b, superuser):
         enrolment=completed_b, status="valid", pdf_content=SENTINEL_CERTIFICATE_FILE
     )
     records[CertificateCode] = [certificate_b.printed_code]
+    records[ProgrammeOfTrustB] = [completed_b.cohort.programme_id]
     # Trust B's certificates: a template, a completed enrolment's valid certificate and a
     # failed render (what Revoke, Re-issue and Retry act on), and the batch they are in.
     records[CertificateTemplate] = [_certificate_template(trust_b).pk]
@@ -500,6 +522,7 @@ def world(db, trust_a, trust_b, superuser):
     ]
     records[Certificate] = [certificate_b.pk] + [certificate.pk for certificate in certificates_b]
     records[Enrolment] += [certificate.enrolment_id for certificate in certificates_b]
+    records[ProgrammeOfTrustB].append(cohort_b.programme_id)
     # The sentinel's self-assessments and follow-up surveys (outcomes/), before and after:
     # /learn/self-assessment/<enrolment>/before|after/ at each of trust B's enrolments. A
     # survey's link is its holder's credential by design (like a sponsor's); /survey/x/ is a
@@ -865,6 +888,24 @@ def test_the_matrix_sees_a_certificate_download_as_a_leak(world):
     assert any("shows trust B's data" in f for f in failures)
 
 
+def test_the_matrix_sees_trust_bs_certificates_in_the_staff_list(world):
+    """The positive control for Find a certificate: trust B's administrator, whose trust
+    hosted the sentinel's cohort, finds the sentinel's certificate by the filters the matrix
+    probes — so the matrix would see it shown to anyone else."""
+    client = Client(raise_request_exception=False)
+    admin_b = world["other_admin"]
+    client.force_login(admin_b)
+    certificate = world["certificate_b"]
+    path = f"/admin/certificates/held/?search={certificate.printed_code}"
+    probe = Probe("admin/certificates/held/", path, None)
+    got, posted = run(client, admin_b, probe, world)
+    assert got.status == 200 and "Sentinelson" in got.body
+    assert posted.status == 405
+    failures: list[str] = []
+    check("programme admin B", admin_b, probe, (got, posted), failures)
+    assert any("shows trust B's data" in f for f in failures)
+
+
 def test_every_id_parameter_points_at_a_real_record(world):
     """No route is left pointing at a made-up id when the world has a record of its model."""
     all_probes, _ = probes(world["targets"])
@@ -934,6 +975,15 @@ def test_every_id_parameter_points_at_a_real_record(world):
     for certificate in Certificate.objects.filter(enrolment__cohort=cohort_b):
         for action in ("retry", "revoke", "reissue"):
             assert f"/admin/certificates/certificates/{certificate.pk}/{action}/" in paths
+    # Find a certificate, its filters naming trust B's programmes, holder and code.
+    held = "/admin/certificates/held/"
+    assert {
+        held,
+        f"{held}?search=Sentinel",
+        f"{held}?search={world['certificate_b'].printed_code}",
+        f"{held}?programme={cohort_b.programme_id}",
+        f"{held}?programme={world['certificate_b'].enrolment.cohort.programme_id}&status=revoked",
+    } <= paths
     # Open Badges: the sentinel's credential and its signed form, trust B's issuer profile and
     # revocation list, the key set and a key no one has.
     certificate_b = world["certificate_b"]

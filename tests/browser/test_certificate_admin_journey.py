@@ -8,8 +8,11 @@ summary announced as an alert) and sees its verify page say revoked; re-issues a
 sees the old one's verify page say superseded, with a link to the current one; downloads the
 cohort's ZIP (the valid certificates' PDFs) and previews a template. axe-core finds nothing
 serious or critical on any certificates admin page, nor on the verify pages the journey
-opens. Then the holder's trust's reporting lead downloads a certificate, and another trust's
-lead is refused with a 404.
+opens; each certificate has its own Download on the cohort page too. Then the holder's
+trust's reporting lead opens Admin → Certificates, which offers them only "Find a
+certificate", finds the holder by name and downloads the certificate from its row (axe on
+that page too); another trust's lead finds nothing of it there, and the download's address
+typed by hand is a 404 to them.
 
 The worker is played by the test. The live server runs in this process, on an in-memory
 SQLite database no worker process could reach; and with tasks run eagerly on commit (as in
@@ -220,7 +223,8 @@ def test_an_administrator_issues_revokes_reissues_and_downloads_a_cohorts_certif
     sign_in(page, live_url, ADMIN)
 
     sidebar = page.locator("aside")
-    sidebar.get_by_role("link", name="Certificates").click()
+    sidebar.get_by_role("button", name="Certificates").click()
+    sidebar.get_by_role("link", name="Cohorts", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^\s*Certificates"))
     axe("the index")
     page.get_by_role("link", name="Leading Together, Northshire, spring 2026").click()
@@ -315,9 +319,21 @@ def test_an_administrator_issues_revokes_reissues_and_downloads_a_cohorts_certif
     expect(page).to_have_url(f"{live_url}/verify/{current.printed_code}/")
     expect(page.get_by_role("heading", name="Status: valid")).to_be_visible()
 
+    # One certificate's own file, from its row: the revoked one, named as revoked.
+    page.go_back()
+    page.go_back()
+    with page.expect_download() as download:
+        row_of(page, "Aisha Khan").get_by_role(
+            "link", name="Download the certificate of Aisha Khan (revoked), PDF"
+        ).click()
+    assert download.value.suggested_filename == (
+        f"tandem-certificate-{revoked.printed_code}-revoked.pdf"
+    )
+    with open(download.value.path(), "rb") as saved:
+        revoked.refresh_from_db()
+        assert _sha256(saved.read()) == revoked.sha256
+
     # The cohort's ZIP: the valid certificates' PDFs, the revoked and superseded left out.
-    page.go_back()
-    page.go_back()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the valid certificates (ZIP)").click()
     with open(download.value.path(), "rb") as saved:
@@ -361,9 +377,10 @@ def _sha256(data: bytes) -> str:
 def test_the_holders_reporting_lead_downloads_a_certificate_another_trusts_lead_cannot(
     cohort, browser
 ):
-    """No page offers a reporting lead a holder's certificate (the admin's Certificates are
-    for programme administrators, My learning for the holder): the lead can only type the
-    download address. This test downloads from that address, signed in as each lead."""
+    """The reporting lead of the holder's trust reaches the certificate through the admin:
+    Certificates → Find a certificate (the only item they are offered), a search by name, and
+    the row's Download. Another trust's lead is offered the same page, which lists nothing of
+    it whatever they search; the download's address typed by hand is a 404 to them."""
     from certificates.services import certificate_issue
     from programmes.models import Enrolment
 
@@ -373,18 +390,58 @@ def test_the_holders_reporting_lead_downloads_a_certificate_another_trusts_lead_
     assert certificate.status == "valid"
     live_url = cohort["url"]
     path = f"/learn/certificates/{certificate.printed_code}/download/"
+    found: dict[str, list[str]] = {}
     for email, allowed in [(LEAD, True), (OTHER_LEAD, False)]:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         page = context.new_page()
+        errors = watch_console(page)
+        axe = Auditor(page)
         sign_in(page, live_url, email)
-        response = page.request.get(f"{live_url}{path}")
+        sidebar = page.locator("aside")
+        sidebar.get_by_role("button", name="Certificates").click()
+        submenu = sidebar.get_by_role("link", name="Find a certificate")
+        expect(submenu).to_be_visible()
+        for administrators_only in ("Cohorts", "Templates"):
+            expect(sidebar.get_by_role("link", name=administrators_only, exact=True)).to_have_count(
+                0
+            )
+        submenu.click()
+        expect(page).to_have_url(f"{live_url}/admin/certificates/held/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Find a certificate")
+        page.get_by_label("Name or certificate code").fill("Chloe")
+        page.get_by_role("button", name="Apply filters").click()
+        expect(page).to_have_url(re.compile(r"\?search=Chloe"))
+        axe("find a certificate")
+        download_link = page.get_by_role("link", name="Download the certificate of Chloe Li")
         if allowed:
-            assert response.status == 200
-            assert response.headers["content-type"] == "application/pdf"
-            assert response.body().startswith(b"%PDF-")
-            assert certificate.printed_code in response.headers["content-disposition"]
+            expect(page.locator("main")).to_contain_text("1 certificate matches these filters.")
+            row = row_of(page, "Chloe Li")
+            expect(row).to_contain_text(certificate.printed_code)
+            expect(row).to_contain_text("Leading Together")
+            expect(row).to_contain_text("Valid")
+            with page.expect_download() as download:
+                download_link.click()
+            assert download.value.suggested_filename == (
+                f"tandem-certificate-{certificate.printed_code}.pdf"
+            )
+            with open(download.value.path(), "rb") as saved:
+                assert _sha256(saved.read()) == certificate.sha256
         else:
+            expect(page.locator("main")).to_contain_text("No certificate matches these filters.")
+            expect(download_link).to_have_count(0)
+            page.get_by_label("Name or certificate code").fill(certificate.printed_code)
+            page.get_by_role("button", name="Apply filters").click()
+            expect(page.locator("main")).to_contain_text("No certificate matches these filters.")
+            response = page.request.get(f"{live_url}{path}")
             assert response.status == 404
             assert b"%PDF" not in response.body()
+        found[email] = [v for vs in axe.found.values() for v in vs]
+        assert errors == [], errors
         context.close()
+    assert not any(found.values()), found
+    # The lead's download was recorded, as every staff download of someone's certificate.
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="exported", detail__export="certificate")
+    assert event.actor.email == LEAD
