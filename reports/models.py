@@ -68,7 +68,7 @@ class MonthlyReport(models.Model):
     objects = MonthlyReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-month", "trust__name"]
+        ordering = ["-month", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["trust", "month"],
@@ -113,7 +113,7 @@ class MonthlyReportEmail(models.Model):
     sent_to = models.EmailField(blank=True, editable=False)
 
     class Meta:
-        ordering = ["report", "pk"]
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "person"], name="reports_one_email_per_report_and_lead"
