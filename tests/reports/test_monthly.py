@@ -333,3 +333,34 @@ def test_the_copies_emailed_are_declared_exported_and_erased(stand_in_render, tr
     person_erase(person=lead, by=UserFactory(is_superuser=True), reason="Asked to be forgotten")
     assert not MonthlyReportEmail.objects.exists()
     assert MonthlyReport.objects.get().is_ready  # the aggregate report stays
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def test_the_report_is_the_dashboards_queries_twice(trust_a, django_assert_max_num_queries):
+    # The dashboard's ten at most (reports.dashboard.build; coffee's second query only when
+    # the trust has rounds) for the month, and as many for the programme to date, whatever
+    # the trust's size.
+    with django_assert_max_num_queries(20):
+        monthly_pdf.report_content(trust_a, D(2026, 10, 1))
+
+
+def test_the_list_makes_the_same_queries_however_many_months(client, trust_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lead = UserFactory(trust=trust_a, roles=[AccessRole.TRUST_REPORTING_LEAD])
+    sign_in(client, lead)
+    url = f"/reports/trusts/{trust_a.pk}/monthly/"
+    client.get(url)  # the first page of a session also makes the person's Wagtail profile
+
+    def queries(months) -> int:
+        for month in months:
+            MonthlyReportFactory(trust=trust_a, month=D(2026, month, 1), render_status="ready")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    # The page's own two (the trust, its reports) beside the site's layout and session.
+    assert queries([10]) == queries([4, 5, 6, 7, 8, 9]) <= 16
