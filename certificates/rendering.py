@@ -4,9 +4,9 @@ the Celery task calls (issue 13). Nothing here reads the database or writes a fi
 - The HTML template (templates/certificates/certificate.html, A4 landscape) is rendered by
   Django's template engine, so every value is escaped: a name such as
   ``<img src=http://169.254.169.254/>`` is printed as those characters.
-- WeasyPrint fetches through ``ProjectFilesFetcher``: ``data:`` URLs and files inside the
-  project's own static folders only — no network, no ``file://`` anywhere else. A refused
-  fetch is logged by WeasyPrint and the certificate renders without it.
+- WeasyPrint fetches through core.pdf's ``ProjectFilesFetcher``: ``data:`` URLs and files
+  inside the project's own static folders only — no network, no ``file://`` anywhere else. A
+  refused fetch is logged by WeasyPrint and the certificate renders without it.
 - Fonts come from named Debian packages (the README's "System packages"): DejaVu
   (``fonts-dejavu-core``) for Latin, Greek and Cyrillic, Noto (``fonts-noto-core``) for
   Arabic, Hebrew and the Indic scripts, Droid Sans Fallback (``fonts-droid-fallback``) for
@@ -25,18 +25,15 @@ from __future__ import annotations
 
 import base64
 import datetime
-import functools
 import unicodedata
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import segno
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from core import pdf
 from core.pdf import font_subsetter  # noqa: F401 - re-exported: which subsetter renders
 
 TEMPLATE = "certificates/certificate.html"
@@ -137,81 +134,18 @@ def render_html(data: CertificateData) -> str:
     return render_to_string(TEMPLATE, context)
 
 
-def _allowed_roots() -> list[Path]:
-    roots = [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]
-    roots.append(Path(settings.STATIC_ROOT).resolve())
-    return roots
-
-
-def _fetcher_class():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class ProjectFilesFetcher(URLFetcher):
-        """Only ``data:`` URLs and files under the project's static folders."""
-
-        def fetch(self, url, headers=None):
-            scheme = url.split(":", 1)[0].lower()
-            if scheme == "data":
-                return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in _allowed_roots()) and path.is_file():
-                    return URLFetcherResponse(url, path.read_bytes())
-            raise ValueError(f"Certificates fetch only the project's own files, not {url}")
-
-    return ProjectFilesFetcher
-
-
-_font_config = None
-
-
-def _fonts():
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _font_config = FontConfiguration()
-    return _font_config
-
-
-def _base_url() -> str:
-    return Path(settings.STATIC_ROOT).resolve().as_uri() + "/"
-
-
-def split_style(html: str) -> tuple[str, str]:
-    """The template's own ``<style>`` block and the HTML without it. The block holds no
-    variables, so it is parsed once per process (``_stylesheet``) instead of once per
-    certificate; it is the first ``<style>`` in the head, and no value put in the template
-    can open one (every value is escaped)."""
-    head, end_of_head, body = html.partition("</head>")
-    before, opened, rest = head.partition("<style>")
-    css, closed, after = rest.partition("</style>")
-    if not (opened and closed and end_of_head):
-        return "", html
-    return css, before + after + end_of_head + body
-
-
-@functools.lru_cache(maxsize=4)
-def _stylesheet(css: str):
-    from weasyprint import CSS
-
-    return CSS(string=css, base_url=_base_url(), font_config=_fonts(), url_fetcher=_fetcher())
-
-
-@functools.cache
-def _fetcher():
-    return _fetcher_class()(allowed_protocols={"data", "file"})
+# The locked-down fetcher, the shared fonts and the parsed stylesheet are core.pdf's, shared
+# with the monthly reports; the names stay here because tests swap the fetcher for a spy.
+_fetcher_class = pdf.fetcher_class
+_stylesheet = pdf.stylesheet
+_fetcher = pdf.project_fetcher
+split_style = pdf.split_style
 
 
 def render_document(html: str):
     """WeasyPrint's laid-out document of a certificate's HTML (pages and boxes): what
     ``render_pdf`` writes, and what tests measure the layout of."""
-    from weasyprint import HTML
-
-    css, html = split_style(html)
-    document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher())
-    stylesheets = [_stylesheet(css)] if css else []
-    return document.render(stylesheets=stylesheets, font_config=_fonts())
+    return pdf.render_document(html, fetcher=_fetcher())
 
 
 def render_pdf(data: CertificateData) -> bytes:

@@ -14,6 +14,7 @@ from .content import seed_content
 from .effect import seed_board_split, seed_effect
 from .follow_ups import seed_follow_ups
 from .logins import DEMO_TOTP_SECRET, seed_account_security, seed_demo_logins
+from .monthly_reports import seed_monthly_reports
 from .outcomes import seed_outcomes
 from .pairing import seed_pairing
 from .people import seed_people
@@ -58,6 +59,9 @@ STEPS: list[Callable[[SeedRun], None]] = [
     seed_follow_ups,
     # Self-assessments before and after, and the follow-up surveys (demo.outcomes).
     seed_outcomes,
+    # Last month's report for the first trust, rendered now (demo.monthly_reports). Last, so
+    # that it counts everything above.
+    seed_monthly_reports,
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comparison_views, effect_views, views
+from . import comparison_views, effect_views, monthly_views, views
 
 app_name = "reports"
 
@@ -24,6 +24,13 @@ urlpatterns = [
         "national/<slug:table>.<str:export_format>",
         comparison_views.comparison_download,
         name="compare_national_download",
+    ),
+    # Monthly reports as PDFs (reports/monthly.py): a trust's list, and one to download.
+    path("trusts/<int:trust_id>/monthly/", monthly_views.monthly_list, name="monthly"),
+    path(
+        "monthly/<int:report_id>/download/",
+        monthly_views.monthly_download,
+        name="monthly_download",
     ),
     # "Does it work?": completers against a comparison group (reports/effect.py).
     path("effect/", effect_views.effect_choose, name="effect"),

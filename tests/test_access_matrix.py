@@ -73,6 +73,7 @@ from programmes.models import (
     PairApplication,
     Session,
 )
+from reports.models import MonthlyReport, MonthlyReportEmail
 from tests.factories import (
     BoardSnapshotFactory,
     CertificateFactory,
@@ -92,6 +93,7 @@ from tests.factories import (
     give_totp,
 )
 from tests.factories_outcomes import SurveyInvitationFactory, rate
+from tests.factories_reports import MonthlyReportFactory
 from tests.security.matrix import (
     SKIP_PREFIXES,
     Probe,
@@ -235,6 +237,8 @@ KWARG_MODELS = {
     "certificate_id": Certificate,
     "batch_id": CertificateBatch,
     "template_id": CertificateTemplate,
+    # A trust's monthly report (/reports/monthly/<report_id>/download/): trust B's.
+    "report_id": MonthlyReport,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -538,6 +542,16 @@ def world(db, trust_a, trust_b, superuser):
     )
     SurveyInvitationFactory(enrolment=completed_b, kind="twelve_months")
     records[Enrolment] += [completed_b.pk]
+    # Trust B's monthly report, rendered, and its copy for trust B's reporting lead. Its file
+    # holds no marker: the regional lead (whose region holds trust B) may download it by
+    # design, as they may see trust B's dashboard; the trust-scoped refusal is asserted in
+    # test_reports_refuse_trust_b_to_trust_as_people and tests/reports/test_monthly.py.
+    report_b = MonthlyReportFactory(trust=trust_b, render_status="ready")
+    lead_b = UserFactory(
+        email="lead.b@southvale.nhs.uk", trust=trust_b, roles=[AccessRole.TRUST_REPORTING_LEAD]
+    )
+    MonthlyReportEmail.objects.create(report=report_b, person=lead_b, sent_to=lead_b.email)
+    records[MonthlyReport] = [report_b.pk]
     image_model, document_model = get_image_model(), get_document_model()
     records[image_model] = [_image(image_model).pk]
     records[document_model] = [_document(document_model).pk]
@@ -706,6 +720,10 @@ def protected_querysets(trust_b, acting) -> dict:
         ).values_list(),
         "trust B certificate templates": CertificateTemplate.objects.filter(
             trust=trust_b
+        ).values_list(),
+        "trust B monthly reports": MonthlyReport.objects.filter(trust=trust_b).values_list(),
+        "trust B monthly report emails": MonthlyReportEmail.objects.filter(
+            report__trust=trust_b
         ).values_list(),
         "their addresses": EmailAddress.objects.filter(user__in=protected_people).values_list(),
         "their authenticators": Authenticator.objects.filter(user__in=protected_people).values_list(
@@ -1068,6 +1086,7 @@ def test_reports_refuse_trust_b_to_trust_as_people(world):
     trust B (aggregates, by design) and the two-role person reports on trust B."""
     trust_b = world["trust_b"]
     cohort_b = Cohort.objects.get(name="Southvale sentinel cohort")
+    report_b = MonthlyReport.objects.get(trust=trust_b)
     for name, person in world["people"].items():
         if name in ("regional lead", TWO_ROLES):
             continue
@@ -1077,6 +1096,8 @@ def test_reports_refuse_trust_b_to_trust_as_people(world):
         for path in (
             f"/reports/trusts/{trust_b.pk}/",
             f"/reports/trusts/{trust_b.pk}/leadership.xlsx",
+            f"/reports/trusts/{trust_b.pk}/monthly/",
+            f"/reports/monthly/{report_b.pk}/download/",
             f"{own}?cohort={cohort_b.pk}",
             f"{own}enrolments.csv?cohort={cohort_b.pk}",
             # The outcome tables' downloads (reports/outcome_tables.py).

@@ -1026,6 +1026,32 @@ def test_a_follow_up_survey_reminder(learner, cohort_of, django_capture_on_commi
     assert any(link.startswith(f"{PUBLIC}/survey/") for link in links), links
 
 
+@sends("reports/monthly/email/monthly_report")
+def test_a_monthly_report(trust_a, monkeypatch):
+    """Each reporting lead of the trust is sent its monthly report, the PDF attached, with
+    where to find it and earlier ones (reports.tasks)."""
+    from reports import monthly_pdf, tasks
+    from reports.models import MonthlyReportEmail
+    from tests.factories_reports import STAND_IN_PDF, MonthlyReportFactory
+
+    lead = UserFactory(
+        email="darcy.lead@northshire.nhs.uk",
+        first_name=NAME,
+        trust=trust_a,
+        roles=[AccessRole.TRUST_REPORTING_LEAD],
+    )
+    monkeypatch.setattr(monthly_pdf, "render", lambda content: STAND_IN_PDF)
+    report = MonthlyReportFactory(trust=trust_a)
+    tasks.monthly_report_render(report.pk)
+    tasks.send_monthly_report_email(MonthlyReportEmail.objects.get(person=lead).pk)
+    message = only_email(lead.email)
+    assert message.subject == f"Tandem monthly report for {trust_a.name}: October 2026"
+    links = assert_tandem_email(message, mentions=[f"Hello {NAME},", trust_a.name])
+    assert f"{PUBLIC}/reports/trusts/{trust_a.pk}/" in links
+    [(filename, content, _)] = message.attachments
+    assert filename == "tandem-report-rns-2026-10.pdf" and content == STAND_IN_PDF
+
+
 def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     import allauth
 
@@ -1051,6 +1077,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
     pairing_emails = {"pairing/email/paired", "pairing/email/visit_to_confirm"}
     certificate_emails = {"certificates/email/certificate_ready"}
     survey_emails = {"outcomes/email/survey_invitation", "outcomes/email/survey_reminder"}
+    report_emails = {"reports/monthly/email/monthly_report"}
     # Tandem's own
     assert in_tandem - in_allauth == {
         "accounts/email/invitation",
@@ -1061,6 +1088,7 @@ def test_every_email_template_of_tandem_and_allauth_is_covered_or_never_sent():
         *pairing_emails,
         *certificate_emails,
         *survey_emails,
+        *report_emails,
     }
     for prefix, never_sent in NOT_SENT.items():
         assert never_sent(), f"{prefix} can now be sent: cover it with a test here"

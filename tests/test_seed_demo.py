@@ -25,6 +25,7 @@ from people.models import (
 )
 from programmes.models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus
 from programmes.selectors import enrolments_for, open_cohorts
+from reports.models import MonthlyReport, MonthlyReportEmail
 
 
 def seed_demo(*args):
@@ -46,6 +47,7 @@ def row_counts():
         "pairings": Pairing.objects.count(),
         "visits": ShadowingVisit.objects.count(),
         "certificates": Certificate.objects.count(),
+        "monthly reports": MonthlyReport.objects.count(),
     }
 
 
@@ -293,6 +295,17 @@ def test_seeds_certificates_for_the_completions_one_revoked_one_reissued(seeded)
     old = Certificate.objects.get(status="superseded")
     assert old.superseded_by.status == "valid"
     assert statuses.count("pending") == 0
+
+
+def test_seeds_last_months_report_for_the_first_trust_rendered(seeded):
+    from reports.monthly import previous_month
+
+    lead = User.objects.get(email=LOGIN_EMAILS[AccessRole.TRUST_REPORTING_LEAD])
+    [report] = MonthlyReport.objects.all()
+    assert (report.trust, report.month) == (lead.trust, previous_month())
+    assert report.is_ready and report.pdf and len(report.sha256) == 64
+    # The lead's copy is made with the render; its email waits in the outbox for the worker.
+    assert MonthlyReportEmail.objects.filter(report=report, person=lead).exists()
 
 
 def test_seeds_self_assessments_and_follow_up_surveys(seeded):

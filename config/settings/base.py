@@ -269,9 +269,22 @@ else:
         **_media_storage,
         "OPTIONS": {**_media_storage["OPTIONS"], "location": "certificates"},
     }
+# Trusts' monthly PDF reports (reports.monthly): private in the same way, downloaded only
+# through the reporting view.
+if MEDIA_STORAGE == "filesystem":
+    _report_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "reports"), "base_url": None},
+    }
+else:
+    _report_storage = {
+        **_media_storage,
+        "OPTIONS": {**_media_storage["OPTIONS"], "location": "reports"},
+    }
 STORAGES = {
     "default": _media_storage,
     "certificates": _certificate_storage,
+    "reports": _report_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -367,6 +380,10 @@ CELERY_TASK_ROUTES = {
     # Issuing a cohort's batch is database work; its renders then go to the pdf queue.
     "certificates.tasks.certificate_batch_issue": {"queue": "default"},
     "certificates.tasks.*": {"queue": "pdf"},
+    # Trusts' monthly reports (reports.tasks): rendered on the pdf queue, emailed on
+    # the email queue; beat's daily run that makes them is database work.
+    "reports.tasks.monthly_report_render": {"queue": "pdf"},
+    "reports.tasks.send_monthly_report_email": {"queue": "email"},
 }
 # /healthz/ publishes a probe message and reads it back; load balancers poll it, so each web
 # process reuses the answer this many seconds.
@@ -459,6 +476,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.resume_stalled_renders",
         "schedule": 300.0,
         "options": {"expires": 290},
+    },
+    # Each trust's monthly report for the month just ended (reports.monthly): made on the 1st,
+    # and the run is daily so that a 1st beat missed, or a render whose worker died, is made
+    # good the next morning; whatever exists already is left alone, each email sent once.
+    "reports-monthly-reports": {
+        "task": "reports.tasks.make_monthly_reports",
+        "schedule": crontab(hour=6, minute=20),
+        "options": {"expires": 3600},
     },
 }
 

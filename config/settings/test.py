@@ -21,6 +21,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "certificates": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "reports": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
