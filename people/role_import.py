@@ -31,7 +31,7 @@ from django.utils import timezone
 from . import services
 from .models import RoleAppointment, RoleCategory, RoleSource, Trust, User
 from .permissions import administered_trust_ids
-from .spreadsheets import TableRefused, table_rows
+from .spreadsheets import TableRefused, records
 
 # The header names (any case; spaces, hyphens or underscores), and other names HR systems
 # give the same columns.
@@ -195,50 +195,20 @@ def _column_index(cells: list[str]) -> dict[str, int]:
 
 def read_rows(uploaded) -> list[RoleRow]:
     """The rows of the file; FileRefused at the first bound it passes."""
-    if uploaded.size is not None and uploaded.size > MAX_FILE_BYTES:
-        raise FileRefused("The file is larger than 2 MB. Split it into smaller files.")
-    most_rows = 1 + MAX_ROWS + MAX_BLANK_ROWS
-    index, rows = None, []
     try:
-        table = table_rows(
+        found = records(
             uploaded,
-            max_rows=most_rows + 1,
-            max_columns=MAX_COLUMNS + 1,
+            column_index=_column_index,
+            noun="roles",
+            max_rows=MAX_ROWS,
+            max_blank_rows=MAX_BLANK_ROWS,
+            max_columns=MAX_COLUMNS,
             max_cell_characters=MAX_CELL_CHARACTERS,
+            max_file_bytes=MAX_FILE_BYTES,
         )
-        for number, cells in table:
-            if any(cell.strip() for cell in cells[MAX_COLUMNS:]):
-                raise FileRefused(f"Row {number} has more than {MAX_COLUMNS} columns.")
-            if index is None:
-                if not any(cell.strip() for cell in cells):
-                    raise FileRefused("The first row must name the columns; it is blank.")
-                index = _column_index(cells)
-                continue
-            if number > most_rows:
-                raise FileRefused(
-                    f"The file has more than {most_rows} rows, counting blank ones. Upload at "
-                    f"most {MAX_ROWS} roles at a time, without blank rows between them."
-                )
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) == MAX_ROWS:
-                raise FileRefused(f"Upload at most {MAX_ROWS} roles at a time.")
-            values = {
-                name: (cells[position] if position < len(cells) else "").strip()
-                for name, position in index.items()
-            }
-            rows.append(RoleRow(number=number, **values))
     except TableRefused as refusal:
         raise FileRefused(refusal.message) from None
-    except FileRefused:
-        raise
-    except Exception:  # noqa: BLE001 - a corrupt file is the uploader's to fix, never a 500
-        raise FileRefused("The file could not be read. Save it as CSV or XLSX.") from None
-    if index is None:
-        raise FileRefused("The file is empty.")
-    if not rows:
-        raise FileRefused("The file has a header but no roles.")
-    return rows
+    return [RoleRow(number=number, **values) for number, values in found]
 
 
 # --- reading the cells -------------------------------------------------------------------------

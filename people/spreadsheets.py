@@ -122,3 +122,83 @@ def table_rows(
     else:
         raise TableRefused("Upload a .csv or .xlsx file.")
     yield from enumerate(rows, start=1)
+
+
+def records(
+    uploaded,
+    *,
+    column_index,
+    noun: str,
+    max_rows: int,
+    max_blank_rows: int,
+    max_columns: int,
+    max_cell_characters: int,
+    max_file_bytes: int,
+    columns_hint: str = "",
+) -> list[tuple[int, dict[str, str]]]:
+    """An import file's rows after its header, as (row number, {field: stripped text}), for
+    the imports of people (programmes) and of role history (people): the same bounds, the
+    same messages. ``column_index(header_cells)`` maps each field to its column (and raises
+    the caller's own refusal for a header it cannot use); ``noun`` names the rows ("people",
+    "roles"). Every refusal of the file itself is a TableRefused with a message for the
+    uploader; a file that is not what its name says is "could not be read", never a 500."""
+    if uploaded.size is not None and uploaded.size > max_file_bytes:
+        raise TableRefused(
+            f"The file is larger than {max_file_bytes // 2**20} MB. Split it into smaller files."
+        )
+    most_rows = 1 + max_rows + max_blank_rows
+    unreadable = TableRefused("The file could not be read. Save it as CSV or XLSX.")
+    try:
+        # One row and one column more than allowed, to know when there are too many.
+        table = iter(
+            table_rows(
+                uploaded,
+                max_rows=most_rows + 1,
+                max_columns=max_columns + 1,
+                max_cell_characters=max_cell_characters,
+            )
+        )
+    except TableRefused:
+        raise
+    except Exception:  # noqa: BLE001 - a corrupt file is the uploader's to fix
+        raise unreadable from None
+    index, found = None, []
+    while True:
+        try:
+            number, cells = next(table)
+        except StopIteration:
+            break
+        except TableRefused:
+            raise
+        except Exception:  # noqa: BLE001 - a corrupt file is the uploader's to fix
+            raise unreadable from None
+        if any(cell.strip() for cell in cells[max_columns:]):
+            raise TableRefused(f"Row {number} has more than {max_columns} columns.{columns_hint}")
+        if index is None:
+            if not any(cell.strip() for cell in cells):
+                raise TableRefused("The first row must name the columns; it is blank.")
+            index = column_index(cells)
+            continue
+        if number > most_rows:
+            raise TableRefused(
+                f"The file has more than {most_rows} rows, counting blank ones. Upload at "
+                f"most {max_rows} {noun} at a time, without blank rows between them."
+            )
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines at the end of a spreadsheet are not mistakes
+        if len(found) == max_rows:
+            raise TableRefused(f"Upload at most {max_rows} {noun} at a time.")
+        found.append(
+            (
+                number,
+                {
+                    name: (cells[position] if position < len(cells) else "").strip()
+                    for name, position in index.items()
+                },
+            )
+        )
+    if index is None:
+        raise TableRefused("The file is empty.")
+    if not found:
+        raise TableRefused(f"The file has a header but no {noun}.")
+    return found

@@ -170,53 +170,22 @@ def _column_index(cells: list[str]) -> dict[str, int]:
 
 def read_rows(uploaded) -> list[ImportRow]:
     """The rows of the file, read one by one; stops (FileRefused) at the first limit."""
-    from people.spreadsheets import TableRefused, table_rows
+    from people.spreadsheets import TableRefused, records
 
-    if uploaded.size is not None and uploaded.size > MAX_FILE_BYTES:
-        raise FileRefused("The file is larger than 2 MB. Split it into smaller files.")
-    most_rows = 1 + MAX_ROWS + MAX_BLANK_ROWS
-    index, rows = None, []
     try:
-        table = table_rows(
+        found = records(
             uploaded,
-            max_rows=most_rows + 1,  # one more than allowed, to know there are too many
-            # One column more than allowed, to know when a row has too many.
-            max_columns=MAX_COLUMNS + 1,
+            column_index=_column_index,
+            noun="people",
+            max_rows=MAX_ROWS,
+            max_blank_rows=MAX_BLANK_ROWS,
+            max_columns=MAX_COLUMNS,
             max_cell_characters=MAX_CELL_CHARACTERS,
+            max_file_bytes=MAX_FILE_BYTES,
+            columns_hint=(
+                f" Keep only the columns {', '.join(COLUMNS)}, then upload the file again."
+            ),
         )
-        for number, cells in table:
-            if any(cell.strip() for cell in cells[MAX_COLUMNS:]):
-                raise FileRefused(
-                    f"Row {number} has more than {MAX_COLUMNS} columns. Keep only the columns "
-                    f"{', '.join(COLUMNS)}, then upload the file again."
-                )
-            if index is None:
-                if not any(cell.strip() for cell in cells):
-                    raise FileRefused("The first row must name the columns; it is blank.")
-                index = _column_index(cells)
-                continue
-            if number > most_rows:
-                raise FileRefused(
-                    f"The file has more than {most_rows} rows, counting blank ones. Upload at "
-                    f"most {MAX_ROWS} people at a time, without blank rows between them."
-                )
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines at the end of a spreadsheet are not mistakes
-            if len(rows) == MAX_ROWS:
-                raise FileRefused(f"Upload at most {MAX_ROWS} people at a time.")
-            values = {
-                name: (cells[position] if position < len(cells) else "").strip()
-                for name, position in index.items()
-            }
-            rows.append(ImportRow(number=number, **values))
     except TableRefused as refusal:
         raise FileRefused(refusal.message) from None
-    except FileRefused:
-        raise
-    except Exception:  # noqa: BLE001 - a corrupt file is the uploader's to fix, never a 500
-        raise FileRefused("The file could not be read. Save it as CSV or XLSX.") from None
-    if index is None:
-        raise FileRefused("The file is empty.")
-    if not rows:
-        raise FileRefused("The file has a header but no people.")
-    return rows
+    return [ImportRow(number=number, **values) for number, values in found]
