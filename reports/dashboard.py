@@ -278,10 +278,11 @@ class Dashboard:
 
 
 def build(f: ReportFilter) -> Dashboard:
-    """Every table of the trust's dashboard: thirteen queries, whatever the trust's size
-    (enrolments 1, attendance 1, pairs 3, coffee 2, leadership 1, board 1 — coffee's none
-    when filtered by programme —, and the outcome tables' 3: the answers' wording, the
-    follow-up answers, the self-assessment ratings)."""
+    """Every table of the trust's dashboard: sixteen queries, whatever the trust's size
+    (enrolments 1, the cohorts taken part in 1, attendance 1, pairs 5 — the trust's schemes,
+    the pairs' ids, then by status, hours and projects —, coffee 2, leadership 1, board 1 —
+    coffee's none when filtered by programme —, and the outcome tables' 3: the answers'
+    wording, the follow-up answers, the self-assessment ratings)."""
     # The outcome tables are built from this module's Table and Row, so imported here.
     from .outcome_tables import outcome_tables
 
@@ -289,11 +290,12 @@ def build(f: ReportFilter) -> Dashboard:
     words = labels()  # the answers' wording, as an administrator may have changed it
     outcomes, baseline = outcome_tables(f, counts, words)
     enrolments, statuses = enrolments_table(counts)
+    taken = selectors.taken_part(f)  # for attendance and pairs alike
     tables = [
         participants_table(counts),
         enrolments,
-        rates_table(selectors.attendance_counts(f), statuses),
-        activity_table(selectors.pairing_counts(f), selectors.coffee_counts(f)),
+        rates_table(selectors.attendance_counts(f, taken=taken), statuses),
+        activity_table(selectors.pairing_counts(f, taken=taken), selectors.coffee_counts(f)),
         leadership_table(selectors.leadership_counts(f)),
         board_table(selectors.board_snapshots(f)),
         relationship_table(counts, words[Question.RELATIONSHIP], shown=baseline),

@@ -24,13 +24,14 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from coffee.selectors import meetups_by_trust
-from pairing.models import Pairing
+from pairing.models import Pairing, PairingScheme
 from pairing.selectors import pairing_summary
 from people.models import CLINICAL_GROUPS, LEADERSHIP_CATEGORIES, BoardSnapshot, RoleAppointment
 from people.models import ProfessionalGroup as Group
 from programmes.models import (
     ATTENDED,
     Attendance,
+    Cohort,
     Enrolment,
     EnrolmentStatus,
     Mark,
@@ -134,36 +135,80 @@ def enrolment_counts(f: ReportFilter) -> dict:
     return split
 
 
-# --- attendance (one query) ------------------------------------------------------------------
+# --- the cohorts the trust's people took part in (one query, read first) ----------------------
 
 
-def attendance_counts(f: ReportFilter, *, now: datetime.datetime | None = None) -> dict:
+@dataclass(frozen=True)
+class TakenPart:
+    """The cohorts of the trust's filtered enrolments, read into a list before the measures
+    that join through them. Why a list and not a subquery: PostgreSQL cannot estimate how few
+    cohorts a trust's enrolments fall in — it takes them for nearly one cohort per enrolment
+    (2,419 for the largest trust's 2,689 at seed_scale volume; in fact 311), and so scans
+    every session to join the trust's marks, or every pair to test them. Given the ids it
+    counts them, and reads the sessions and pairs of those cohorts through their indexes
+    (README, Benchmarks). A few hundred ids, whatever the size of the country. The
+    dashboard reads them once for both measures (``taken=``)."""
+
+    cohort_ids: list[int]
+    # Of them, those whose programme counts an excused absence as attended.
+    excused_counts: list[int]
+
+
+def taken_part(f: ReportFilter) -> TakenPart:
+    rows = (
+        Cohort.objects.filter(pk__in=enrolments(f).values("cohort_id"))
+        .order_by()
+        .values_list("pk", "programme__excused_counts_as_attended")
+    )
+    rows = list(rows)
+    return TakenPart(
+        cohort_ids=[pk for pk, _ in rows], excused_counts=[pk for pk, excused in rows if excused]
+    )
+
+
+# --- attendance (two queries) ----------------------------------------------------------------
+
+
+def attendance_counts(
+    f: ReportFilter, *, now: datetime.datetime | None = None, taken: TakenPart | None = None
+) -> dict:
     """Marks recorded at sessions held so far (scheduled and ended), and how many of them
     count as attended: present, late, left early, and excused where the programme says so
-    (programmes.attendance_report's rule). A held session nobody marked adds nothing."""
+    (programmes.attendance_report's rule). A held session nobody marked adds nothing.
+
+    The trust's cohorts are read first (taken_part): a mark is for an enrolment in the
+    session's own cohort, so the sessions are those cohorts' — a few thousand read through
+    the cohort index, where a subquery left the planner scanning all of them."""
     now = now or timezone.now()
+    cohorts = taken or taken_part(f)
     attended = Q(mark__in=ATTENDED) | Q(
-        mark=Mark.EXCUSED, session__cohort__programme__excused_counts_as_attended=True
+        mark=Mark.EXCUSED, session__cohort_id__in=cohorts.excused_counts
     )
     return Attendance.objects.filter(
         enrolment__in=enrolments(f).values("pk"),
+        session__cohort_id__in=cohorts.cohort_ids,
         session__status=SessionStatus.SCHEDULED,
         session__ends_at__lte=now,
     ).aggregate(marks=Count("*"), attended=Count("mark", filter=attended))
 
 
-# --- pairs, shadowing, projects (three queries, pairing.selectors) ---------------------------
+# --- pairs, shadowing, projects (six queries, pairing.selectors) -----------------------------
 
 
-def pairings(f: ReportFilter) -> QuerySet:
+def pairings(f: ReportFilter, *, taken: TakenPart | None = None) -> QuerySet:
     there_for_trust = Enrolment.objects.filter(trust=f.trust, cohort_id=OuterRef("cohort_id"))
-    in_cohorts = Q(cohort_id__in=cohorts(f).values("pk")) & (
+    # The cohorts of the trust's enrolments, as ids (see TakenPart): a pair in any other
+    # cohort has no member there for the trust.
+    in_cohorts = Q(cohort_id__in=(taken or taken_part(f)).cohort_ids) & (
         Exists(there_for_trust.filter(person_id=OuterRef("clinician_id")))
         | Exists(there_for_trust.filter(person_id=OuterRef("manager_id")))
     )
     condition = in_cohorts
     if not f.by_programme:
-        scheme = Q(scheme__trust=f.trust)
+        # The trust's schemes as ids too: beside the cohort ids, the planner reads both sets
+        # of pairs through their indexes (a join to the schemes made it test every pair).
+        schemes = PairingScheme.objects.filter(trust=f.trust).values_list("pk", flat=True)
+        scheme = Q(scheme_id__in=list(schemes))
         if f.until is not None:
             scheme &= Q(started_on__isnull=True) | Q(started_on__lte=f.until)
         if f.since is not None:
@@ -172,9 +217,14 @@ def pairings(f: ReportFilter) -> QuerySet:
     return Pairing.objects.filter(condition)
 
 
-def pairing_counts(f: ReportFilter) -> dict:
-    """Pairs by status, confirmed shadowing hours, improvement projects by status."""
-    return pairing_summary(pairings(f))
+def pairing_counts(f: ReportFilter, *, taken: TakenPart | None = None) -> dict:
+    """Pairs by status, confirmed shadowing hours, improvement projects by status.
+
+    The pairs are read as ids first (hundreds for the largest trust): handed the condition
+    as a subquery, the planner guessed three times as many pairs and scanned every
+    shadowing visit and project; handed the ids, it reads their rows by the pair index."""
+    ids = list(pairings(f, taken=taken).values_list("pk", flat=True))
+    return pairing_summary(Pairing.objects.filter(pk__in=ids))
 
 
 # --- Tandem coffee (two queries, coffee.selectors) -------------------------------------------
