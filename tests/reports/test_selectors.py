@@ -173,6 +173,35 @@ def test_attendance_counts_marks_at_held_sessions_and_excused_where_the_programm
     assert selectors.attendance_counts(f) == {"marks": 4, "attended": 3}
 
 
+def test_the_excused_rule_is_each_programmes_own_on_the_dashboard_and_in_the_comparison(
+    trust_a, cohort_a
+):
+    """Two cohorts of two programmes, an excused mark in each: it counts as attended only in
+    the programme that says so — on the dashboard, whose rule is read per cohort
+    (selectors.taken_part), and in the all-trust comparison, where it is a set of sessions."""
+    from reports import comparison_selectors
+
+    cohort_a.programme.excused_counts_as_attended = True
+    cohort_a.programme.save()
+    other = CohortFactory(host_trust=trust_a, programme=ProgrammeFactory())
+    person = ClinicianFactory(trust=trust_a)
+    now = timezone.now()
+    for cohort in (cohort_a, other):
+        session = SessionFactory(
+            cohort=cohort,
+            starts_at=now - datetime.timedelta(days=2, hours=3),
+            ends_at=now - datetime.timedelta(days=2),
+        )
+        enrolment = EnrolmentFactory(person=person, cohort=cohort)
+        AttendanceFactory(session=session, enrolment=enrolment, mark="excused")
+    expected = {"marks": 2, "attended": 1}
+    assert selectors.attendance_counts(ReportFilter(trust=trust_a)) == expected
+    only_other = ReportFilter(trust=trust_a, programme=other.programme)
+    assert selectors.attendance_counts(only_other) == {"marks": 1, "attended": 0}
+    by_trust = comparison_selectors.attendance_counts(comparison_selectors.ComparisonFilter())
+    assert by_trust[trust_a.pk] == expected
+
+
 # --- pairs and coffee -------------------------------------------------------------------------
 
 
