@@ -95,6 +95,9 @@ def test_a_reporting_lead_goes_straight_to_their_trust(client, lead_a, trust_a):
     body = page.content.decode()
     assert trust_a.name in body
     assert "private" in page["Cache-Control"]
+    # The trust's other reports, one link each: its monthly PDFs and the effect estimate.
+    assert f'href="/reports/trusts/{trust_a.pk}/monthly/"' in body
+    assert f'href="/reports/effect/{trust_a.pk}/"' in body
     # An empty trust: zeros and dashes, no division by zero; the charts are inline SVG under
     # the site's own policy, with nothing loaded from elsewhere.
     assert page.context["dashboard"]["rates"].rows[0].cells[2].text == "—"
