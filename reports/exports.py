@@ -1,6 +1,7 @@
 """Each dashboard table as CSV or XLSX: the table as the page shows it — the same disclosed
 figures (reports.dashboard), so "<5" and "*" are exported as text and nothing hidden on the
 page is in the file — under a few lines saying whose figures they are and how filtered.
+The effect estimate's tables (reports.effect_exports) are written by the same functions.
 
 Formula-safe: every text cell passes through audit.csv_export.safe_cell (a cell starting
 with = + - @, a tab or a carriage return gets a leading apostrophe, as OWASP advises), and
@@ -40,16 +41,25 @@ def _filters_text(f) -> str:
     return ", ".join(parts) or "all programmes, all dates"
 
 
+def trust_text(trust) -> str:
+    return f"{trust.name} ({trust.ods_code})"
+
+
+def suppression_text() -> str:
+    """What "<5" and "*" mean, for a file's heading lines."""
+    return (
+        f"{small_text()}: between 1 and {threshold() - 1}. *: hidden so that a small "
+        "number cannot be worked out from the others."
+    )
+
+
 def sheet_rows(table, report_filter) -> list[list]:
     """The rows of the file: a short heading, the column headings, the table's rows."""
     rows = [
         [table.title],
-        [f"{report_filter.trust.name} ({report_filter.trust.ods_code})"],
+        [trust_text(report_filter.trust)],
         [f"Filters: {_filters_text(report_filter)}"],
-        [
-            f"{small_text()}: between 1 and {threshold() - 1}. *: hidden so that a small "
-            "number cannot be worked out from the others."
-        ],
+        [suppression_text()],
         *([note] for note in table.notes),
         [],
         [table.label_heading, *table.columns],
@@ -101,12 +111,18 @@ def as_xlsx(rows, title: str) -> bytes:
     return output.getvalue()
 
 
-def download(request, table, report_filter, export_format: str) -> HttpResponse:
-    rows = sheet_rows(table, report_filter)
-    name = f"{slugify(report_filter.trust.ods_code)}-{table.slug}"
+def file_response(rows, *, name: str, sheet: str, export_format: str) -> HttpResponse:
+    """`rows` as an attachment called `name`.csv or .xlsx (`sheet`: the XLSX sheet's title).
+    `name` must already be safe in a header (a slug)."""
     if export_format == "csv":
         response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(as_xlsx(rows, table.slug), content_type=XLSX_TYPE)
+        response = HttpResponse(as_xlsx(rows, sheet), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
     return response
+
+
+def download(request, table, report_filter, export_format: str) -> HttpResponse:
+    rows = sheet_rows(table, report_filter)
+    name = f"{slugify(report_filter.trust.ods_code)}-{table.slug}"
+    return file_response(rows, name=name, sheet=table.slug, export_format=export_format)

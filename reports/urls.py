@@ -35,4 +35,9 @@ urlpatterns = [
     # "Does it work?": completers against a comparison group (reports/effect.py).
     path("effect/", effect_views.effect_choose, name="effect"),
     path("effect/<int:trust_id>/", effect_views.effect_for_trust, name="effect_trust"),
+    path(
+        "effect/<int:trust_id>/<slug:table>.<str:export_format>",
+        effect_views.effect_download,
+        name="effect_download",
+    ),
 ]

@@ -354,6 +354,13 @@ def probes(ids: dict) -> tuple[list[Probe], int]:
             for cohort in ids.targets(Cohort):
                 found.append(Probe(probe.route, f"{path}?cohort={cohort}", probe.model))
             found.append(Probe(probe.route, f"{path}?since=2020-01-01&until=nonsense", probe.model))
+    # The effect estimate's downloads (/reports/effect/<trust_id>/<table>.<format>): the
+    # matrix's table name ("participants") is a 404 there anyway, so its real tables too.
+    for probe in [p for p in found if p.route.startswith("reports/effect/") and "." in p.path]:
+        for real in ("rates.csv", "survival.xlsx"):
+            found.append(
+                Probe(probe.route, probe.path.replace("participants.csv", real), probe.model)
+            )
     # Find a certificate (certificates/admin_held.py): its filters name trust B's programmes,
     # the sentinel's name and their certificate's code.
     certificate_code = ids.targets(CertificateCode)[0]
@@ -1030,6 +1037,8 @@ def test_every_id_parameter_points_at_a_real_record(world):
     # trust B's snapshot.
     assert "/reports/effect/" in paths
     assert f"/reports/effect/{world['trust_b'].pk}/" in paths
+    for table in ("participants.csv", "rates.csv", "survival.xlsx"):  # and its downloads
+        assert f"/reports/effect/{world['trust_b'].pk}/{table}" in paths
     # The comparisons: another region's (London's) and the national one, with downloads.
     london = Region.objects.get(code="Y56").pk
     for path in (
@@ -1115,11 +1124,14 @@ def test_reports_refuse_trust_b_to_trust_as_people(world):
 
 
 def test_another_trusts_effect_estimate_is_a_404_to_every_trust_a_role(world):
-    """/reports/effect/<trust B>/ (aggregates, so no marker shows there): every persona of
-    trust A, and anonymous visitors, are refused; the positive controls are the person who
-    leads trust B's reporting and the regional lead of trust B's region (issue 14: regional
-    leads compare their region's trusts, aggregates only), who see it."""
-    path = f"/reports/effect/{world['trust_b'].pk}/"
+    """/reports/effect/<trust B>/ and its downloads (aggregates, so no marker shows there):
+    every persona of trust A, and anonymous visitors, are refused, GET and POST; the positive
+    controls are the person who leads trust B's reporting and the regional lead of trust B's
+    region (issue 14: regional leads compare their region's trusts, aggregates only), who see
+    them."""
+    page = f"/reports/effect/{world['trust_b'].pk}/"
+    # Its tables' downloads (reports.effect_exports), refused and allowed as the page is.
+    paths = (page, f"{page}rates.csv", f"{page}rates.xlsx", f"{page}survival.csv")
     assert (
         world["trust_b"].region_id
         == world["people"]["regional lead"].regions_for(AccessRole.REGIONAL_LEAD).pop()
@@ -1128,16 +1140,20 @@ def test_another_trusts_effect_estimate_is_a_404_to_every_trust_a_role(world):
         client = Client(raise_request_exception=False)
         if name != "anonymous":
             client.force_login(world["people"][name])
-        for method in ("get", "post"):
-            response = getattr(client, method)(path)
-            refused = response.status_code in (404, 405) or (
-                response.status_code == 302 and "/accounts/login/" in response.url
-            )
-            assert refused, f"{name} {method.upper()} {path}: {response.status_code}"
+        for path in paths:
+            for method in ("get", "post"):
+                response = getattr(client, method)(path)
+                refused = response.status_code in (404, 405) or (
+                    response.status_code == 302 and "/accounts/login/" in response.url
+                )
+                assert refused, f"{name} {method.upper()} {path}: {response.status_code}"
     for name in (TWO_ROLES, "regional lead"):
         client = Client()
         client.force_login(world["people"][name])
-        assert client.get(path).status_code == 200, name
+        for path in paths:
+            assert client.get(path).status_code == 200, (name, path)
+        # POST is refused even to those who may see it (require_GET).
+        assert client.post(f"{page}rates.csv").status_code == 405, name
 
 
 def test_another_regions_comparison_and_the_national_one_are_refused_to_trust_as_people(world):
