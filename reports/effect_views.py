@@ -55,17 +55,20 @@ def _estimate(trust) -> dict:
 def effect_for_trust(request, trust_id: int):
     trust = _trust_or_404(request, trust_id)
     figures = _estimate(trust)
-    return render(
-        request,
-        "reports/effect.html",
-        {
-            "trust": trust,
-            **figures,
-            "chart": effect_chart.survival_chart(figures["groups"]),
-            "rate_chart": effect_chart.rate_chart(figures["groups"]),
-            "threshold": threshold(),  # for the page's words, not for deciding
-            "windows": effect.WINDOWS,
-        },
+    # Private, as the dashboards are: a trust's figures are not for a shared cache.
+    return _private(
+        render(
+            request,
+            "reports/effect.html",
+            {
+                "trust": trust,
+                **figures,
+                "chart": effect_chart.survival_chart(figures["groups"]),
+                "rate_chart": effect_chart.rate_chart(figures["groups"]),
+                "threshold": threshold(),  # for the page's words, not for deciding
+                "windows": effect.WINDOWS,
+            },
+        )
     )
 
 

@@ -153,6 +153,8 @@ def test_another_trust_unknown_tables_and_posts_are_refused(client, lead_a, trus
     own = client.get(url(trust_a, "survival", "csv"))
     assert own.status_code == 200
     assert "private" in own["Cache-Control"] and "no-store" in own["Cache-Control"]
+    page = client.get(f"/reports/effect/{trust_a.pk}/")  # the page is as private as its files
+    assert "private" in page["Cache-Control"] and "no-store" in page["Cache-Control"]
     assert client.get(url(trust_b, "rates", "csv")).status_code == 404
     assert client.get(url(trust_b, "nosuch", "pdf")).status_code == 404
     assert client.get(f"/reports/effect/{trust_a.pk}/nosuch.csv").status_code == 404
