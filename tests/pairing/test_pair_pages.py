@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from pairing.models import ImprovementProject, PairMeeting, ShadowingVisit, VisitStatus
 from people.access import AccessRole
@@ -159,7 +160,7 @@ def test_the_pair_page_queries_do_not_grow_with_visits(
 def test_my_pairing_and_my_learning_show_the_pair(client, pairing):
     client.force_login(pairing.clinician)
     response = client.get(reverse("pairing:mine"))
-    assert pairing.manager.get_full_name() in response.content.decode()
+    assert escape(pairing.manager.get_full_name()) in response.content.decode()
     response = client.get("/learn/")
     page = response.content.decode()
     assert reverse("pairing:pair", args=[pairing.pk]) in page
