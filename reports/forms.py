@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404
 
+from core.widgets import LongSelect
 from programmes.models import Programme
 
 
@@ -26,7 +27,7 @@ class ReportFilterForm(forms.Form):
     # mistyped one, and answered with a 404 (clean_cohort).
     cohort = forms.IntegerField(
         required=False,
-        widget=forms.Select,
+        widget=LongSelect,  # a large trust has hundreds of cohorts
         error_messages={"invalid": "Choose a cohort from the list."},
     )
     since = forms.DateField(
