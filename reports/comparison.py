@@ -12,8 +12,9 @@ them gives nothing more away than any one of them.
 **The sets that add up** (each checked by disclose_linked, the same rules as the dashboard's):
 
 - in each row (a trust, a region, England): completed + did not complete + the rest =
-  enrolments; attended + not attended = attendance marks; and, for 12 and 24 months, in a
-  leadership role + not = clinicians followed that long;
+  enrolments; attended + not attended = attendance marks; for 12 and 24 months, in a
+  leadership role + not = clinicians followed that long; and the four baseline relationship
+  answers = those answering;
 - in each column: the trusts of a region add up to the region's figure, and the regions to
   England's — for every count, the ones not shown as columns included (they are the
   difference of two that are).
@@ -28,16 +29,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from outcomes.labels import labels
+from outcomes.models import Question
 from people.models import Region, Trust
+from programmes.models import Relationship
 
 from . import comparison_selectors as selectors
-from .dashboard import Row, Table, _plain, _sum
+from .dashboard import PAPER_PERSISTENT, PAPER_TENSIONS, TENSION_ANSWERS, Row, Table, _plain, _sum
 from .disclosure import Figure, disclose_linked, percentage
 from .selectors import FOLLOW_UPS
 
 NATIONAL = ("national", None)
 NO_REGION = "No region"
 
+# The baseline relationship answers, one count each (1 is a strong partnership).
+ANSWERS = tuple(f"relationship_{answer}" for answer in Relationship.values)
 # Every count a row holds; the row sets say which add up to which.
 COUNTS = (
     "participants",
@@ -50,11 +56,14 @@ COUNTS = (
     "not_attended",
     "clinicians",
     *(f"{kind}_{m}" for m in FOLLOW_UPS for kind in ("followed", "led", "not_led")),
+    *ANSWERS,
+    "answered",
 )
 ROW_SETS = (
     (("completed", "not_completed", "other"), "enrolments"),
     (("attended", "not_attended"), "marks"),
     *(((f"led_{m}", f"not_led_{m}"), f"followed_{m}") for m in FOLLOW_UPS),
+    (ANSWERS, "answered"),
 )
 
 
@@ -80,6 +89,7 @@ def _trust_counts(enrolments: dict, attendance: dict, leadership: dict) -> dict:
     counts.update(leadership)
     for m in FOLLOW_UPS:
         counts[f"not_led_{m}"] = counts[f"followed_{m}"] - counts[f"led_{m}"]
+    counts["answered"] = sum(counts[answer] for answer in ANSWERS)
     return counts
 
 
@@ -101,8 +111,8 @@ class Comparison:
 
 def build(f: selectors.ComparisonFilter, *, today=None, now=None) -> Comparison:
     """Every trust, region and England, disclosed together: five queries (the trusts with
-    their regions, enrolments, attendance, leadership, boards), whatever the number of
-    trusts."""
+    their regions, enrolments and their baseline answers, attendance, leadership, boards),
+    whatever the number of trusts."""
     trusts = list(Trust.objects.select_related("region").order_by("region__name", "name"))
     enrolments = selectors.enrolment_counts(f)
     attendance = selectors.attendance_counts(f, now=now)
@@ -192,6 +202,20 @@ def _leadership(c: Comparison, unit: Unit) -> list[Figure]:
     return [*cells, _board_share(unit)]
 
 
+def _relationship(c: Comparison, unit: Unit) -> list[Figure]:
+    fig = c.figures
+    answers = [fig[(unit.key, answer)] for answer in ANSWERS]
+    answered = fig[(unit.key, "answered")]
+    tensions = _sum(*(fig[(unit.key, f"relationship_{a.value}")] for a in TENSION_ANSWERS))
+    persistent = fig[(unit.key, f"relationship_{Relationship.PERSISTENT_TENSIONS.value}")]
+    return [
+        *answers,
+        answered,
+        percentage(tensions, answered),
+        percentage(persistent, answered),
+    ]
+
+
 PARTICIPATION_COLUMNS = [
     "Participants",
     "Enrolments",
@@ -213,7 +237,7 @@ LEADERSHIP_COLUMNS = [
     ),
     "Board clinician share",
 ]
-TABLES = ("participation", "leadership")
+TABLES = ("participation", "leadership", "relationship")
 
 
 def _row_label(unit: Unit) -> str:
@@ -225,8 +249,8 @@ def _row_label(unit: Unit) -> str:
 
 
 def tables(c: Comparison, shown: list[Unit]) -> dict[str, Table]:
-    """The two tables, with a row for each unit in ``shown`` (trusts, then their region and
-    England, in the page's order)."""
+    """The three tables, with a row for each unit in ``shown`` (trusts, then their region and
+    England, in the page's order); the answers' wording is one query."""
     participation = Table(
         "participation",
         "Taking part: participants, enrolments, completion and attendance",
@@ -239,10 +263,23 @@ def tables(c: Comparison, shown: list[Unit]) -> dict[str, Table]:
         LEADERSHIP_COLUMNS,
         label_heading="Trust",
     )
+    words = labels()[Question.RELATIONSHIP]  # as an administrator may have worded them
+    relationship = Table(
+        "relationship",
+        "How participants saw the clinician and manager relationship when they enrolled",
+        [
+            *(words[answer] for answer in Relationship.values),
+            "Answered",
+            f"With tensions (the paper: {PAPER_TENSIONS}%)",
+            f"Persistent tensions (the paper: {PAPER_PERSISTENT}%)",
+        ],
+        label_heading="Trust",
+    )
     for unit in shown:
         total = not unit.is_trust
         participation.rows.append(Row(_row_label(unit), _participation(c, unit), is_total=total))
         leadership.rows.append(Row(_row_label(unit), _leadership(c, unit), is_total=total))
+        relationship.rows.append(Row(_row_label(unit), _relationship(c, unit), is_total=total))
     participation.notes += [
         "Participants: people with a place or an application (not withdrawn), once each per "
         "trust. Completion rate: completed, of the enrolments whose outcome is decided. "
@@ -257,7 +294,18 @@ def tables(c: Comparison, shown: list[Unit]) -> dict[str, Table]:
         "Board clinician share: the latest board snapshot in the dates, as the trust recorded "
         "it; a region's and England's are of all the seats on their trusts' latest boards.",
     ]
-    return {"participation": participation, "leadership": leadership}
+    relationship.notes += [
+        "The baseline question, answered when applying (not asked of enrolments made by "
+        "import), by participants not withdrawn. With tensions: a partnership with areas of "
+        "tension, or tolerance with frequent tensions — the paper's 74% of healthcare "
+        "managers; persistent and unresolved tensions: its further 14%.",
+        "A region's and England's figures are the sums of their trusts'.",
+    ]
+    return {
+        "participation": participation,
+        "leadership": leadership,
+        "relationship": relationship,
+    }
 
 
 def visible_units(c: Comparison, *, region_key=None, trust_ids=None) -> list[Unit]:

@@ -29,6 +29,7 @@ from programmes.models import (
     Enrolment,
     EnrolmentStatus,
     Mark,
+    Relationship,
     Session,
     SessionStatus,
 )
@@ -66,7 +67,14 @@ def _by_trust(queryset: QuerySet, trust_field: str, **aggregates) -> dict[int, d
 
 def enrolment_counts(f: ComparisonFilter) -> dict[int, dict]:
     """One query: participants (distinct people, not withdrawn), enrolments, and of them
-    completed and did not complete, per trust."""
+    completed and did not complete, per trust; and the baseline relationship answers
+    (``relationship_<answer>``, not withdrawn), as the dashboard counts them."""
+    answers = {
+        f"relationship_{answer}": Count(
+            "pk", filter=_NOT_WITHDRAWN & Q(baseline_relationship=answer)
+        )
+        for answer in Relationship.values
+    }
     return _by_trust(
         enrolments(f),
         "trust_id",
@@ -74,6 +82,7 @@ def enrolment_counts(f: ComparisonFilter) -> dict[int, dict]:
         enrolments=Count("pk"),
         completed=Count("pk", filter=Q(status=EnrolmentStatus.COMPLETED)),
         not_completed=Count("pk", filter=Q(status=EnrolmentStatus.NOT_COMPLETED)),
+        **answers,
     )
 
 

@@ -410,14 +410,88 @@ def test_each_table_downloads_as_shown_suppressed_and_formula_safe(client, trust
     assert client.get(f"{region_url(y63)}participation.pdf").status_code == 404
 
 
+# --- the relationship when they enrolled -----------------------------------------------------
+
+
+def _relationship_texts(c, unit_key):
+    return [f.text for f in comparison._relationship(c, c.units[unit_key])]
+
+
+def test_the_baseline_relationship_per_trust_is_its_dashboards_beside_the_paper(
+    trust_a, trust_d, y63
+):
+    """Trust A: 12 answers — 2 strong partnership, 5 areas of tension, 3 frequent tensions,
+    2 persistent — and one withdrawn (not counted); trust D: 6 areas of tension and 1
+    persistent. The shares are of the answers: tensions (areas of + frequent) and
+    persistent, as the paper's 74% and 14% are."""
+    cohort = CohortFactory(host_trust=trust_a)
+    for answer, n in ((1, 2), (2, 5), (3, 3), (4, 2)):
+        for _ in range(n):
+            EnrolmentFactory(person=UserFactory(trust=trust_a), cohort=cohort,
+                             baseline_relationship=answer)  # fmt: skip
+    EnrolmentFactory(person=UserFactory(trust=trust_a), cohort=cohort, status="withdrawn",
+                     baseline_relationship=4)  # fmt: skip
+    cohort_d = CohortFactory(host_trust=trust_d)
+    for answer in (2, 2, 2, 2, 2, 2, 4):
+        EnrolmentFactory(person=UserFactory(trust=trust_d), cohort=cohort_d,
+                         baseline_relationship=answer)  # fmt: skip
+    c = comparison.build(cs.ComparisonFilter(), today=TODAY)
+    dashboard = selectors.enrolment_counts(ReportFilter(trust=trust_a))["relationship"]
+    row = c.units[("trust", trust_a.pk)].counts
+    assert {a: row[f"relationship_{a}"] for a in (1, 2, 3, 4)} == dashboard
+    # Trust D's one persistent answer is "<5", and its 7 answers would give it away with the
+    # 6 shown, so the 6 is hidden ("*"); England's 11 (A's 5 + D's 6) would then give the 6
+    # back with A's 5 shown, so A's 5 is hidden too; and the all-at-once check of every sum
+    # hides D's 0 as well (it hides more than it strictly must, README). The shares made
+    # from hidden counts are hidden.
+    assert _relationship_texts(c, ("trust", trust_a.pk)) == ["<5", "*", "<5", "<5", "12", "*", "*"]
+    assert _relationship_texts(c, ("trust", trust_d.pk)) == ["*", "*", "0", "<5", "7", "*", "*"]
+    assert _relationship_texts(c, ("region", trust_d.region_id)) == _relationship_texts(
+        c, ("trust", trust_d.pk)
+    )
+    assert _relationship_texts(c, comparison.NATIONAL) == [
+        "<5", "11", "<5", "<5", "19", "*", "*"
+    ]  # fmt: skip
+    headings = comparison.tables(c, [c.units[comparison.NATIONAL]])["relationship"].columns
+    assert "With tensions (the paper: 74%)" in headings
+    assert "Persistent tensions (the paper: 14%)" in headings
+
+
+def test_with_nothing_small_the_shares_are_shown_beside_the_papers(trust_a):
+    cohort = CohortFactory(host_trust=trust_a)
+    for answer, n in ((1, 10), (2, 6), (3, 5), (4, 5)):
+        for _ in range(n):
+            EnrolmentFactory(person=UserFactory(trust=trust_a), cohort=cohort,
+                             baseline_relationship=answer)  # fmt: skip
+    c = comparison.build(cs.ComparisonFilter(), today=TODAY)
+    # Tensions: 6 + 5 of 26 (42%, the paper's 74%); persistent: 5 of 26 (19%, its 14%).
+    expected = ["10", "6", "5", "5", "26", "42%", "19%"]
+    assert _relationship_texts(c, ("trust", trust_a.pk)) == expected
+    assert _relationship_texts(c, comparison.NATIONAL) == expected
+
+
+def test_the_relationship_table_downloads_and_is_on_the_page(client, trust_a, trust_d, y63):
+    populate(trust_a, trust_d)
+    sign_in(client, UserFactory(trust=None, roles=[AccessRole.NATIONAL_LEAD]))
+    page = client.get("/reports/national/").content.decode()
+    assert "How participants saw the clinician and manager relationship when they enrolled" in page
+    rows = list(csv.reader(io.StringIO(
+        client.get("/reports/national/relationship.csv").content.decode("utf-8-sig")
+    )))  # fmt: skip
+    heading = next(r for r in rows if r and r[0] == "Trust")
+    assert heading[:2] == ["Trust", "A strong partnership"]
+    assert any(r and r[0] == "England (all trusts)" for r in rows)
+
+
 # --- queries ----------------------------------------------------------------------------------
 
 
 def test_the_query_count_does_not_grow_with_the_number_of_trusts(client, trust_a, trust_d):
-    """The same for 2 trusts as for 8 (and 14). The national page's 16: the session, the
+    """The same for 2 trusts as for 8 (and 14). The national page's 17: the session, the
     person, their access grants, their authenticator (two-factor middleware); the
     comparison's five (the trusts with their regions, enrolments, attendance, leadership,
-    boards); the form's programmes; the site and its navigation (2); Wagtail's user bar for a
+    boards) and the answers' wording for the relationship table; the form's programmes; the
+    site and its navigation (2); Wagtail's user bar for a
     staff member (their permissions 2, their profile 2). A region's page adds two: the region,
     and which of its trusts the person may see."""
     populate(trust_a, trust_d)
@@ -433,4 +507,4 @@ def test_the_query_count_does_not_grow_with_the_number_of_trusts(client, trust_a
             for _ in range(3):
                 populate(TrustFactory(), TrustFactory(region=trust_d.region))
         counts.append(per_size)
-    assert counts == [[16, 16], [18, 18]], counts
+    assert counts == [[17, 17], [19, 19]], counts
