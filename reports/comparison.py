@@ -297,8 +297,9 @@ def tables(c: Comparison, shown: list[Unit]) -> dict[str, Table]:
     relationship.notes += [
         "The baseline question, answered when applying (not asked of enrolments made by "
         "import), by participants not withdrawn. With tensions: a partnership with areas of "
-        "tension, or tolerance with frequent tensions — the paper's 74% of healthcare "
-        "managers; persistent and unresolved tensions: its further 14%.",
+        f"tension, or tolerance with frequent tensions — the paper's {PAPER_TENSIONS}% of "
+        f"healthcare managers; persistent and unresolved tensions: its further "
+        f"{PAPER_PERSISTENT}%.",
         "A region's and England's figures are the sums of their trusts'.",
     ]
     return {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -143,9 +143,6 @@ def comparison_download(request, table: str, export_format: str, region_id: int 
     shown = context["tables"][table]
     rows = _sheet_rows(shown, context["title"], context["filter"])
     name = f"{slugify(context['title'])}-{shown.slug}"
-    if export_format == "csv":
-        response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.as_xlsx(rows, shown.slug), content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
-    return _private(response)
+    return _private(
+        exports.file_response(rows, name=name, sheet=shown.slug, export_format=export_format)
+    )

@@ -155,12 +155,11 @@ class TakenPart:
 
 
 def taken_part(f: ReportFilter) -> TakenPart:
-    rows = (
+    rows = list(
         Cohort.objects.filter(pk__in=enrolments(f).values("cohort_id"))
         .order_by()
         .values_list("pk", "programme__excused_counts_as_attended")
     )
-    rows = list(rows)
     return TakenPart(
         cohort_ids=[pk for pk, _ in rows], excused_counts=[pk for pk, excused in rows if excused]
     )
