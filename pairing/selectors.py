@@ -9,17 +9,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programmes.models import Cohort
 
 from .models import (
-    ImprovementProject,
     Pairing,
     PairingStatus,
     PairMeeting,
+    ProjectStatus,
     ShadowingVisit,
     VisitStatus,
 )
@@ -125,28 +136,40 @@ def confirmed_hours(person_ids: list[int], cohort: Cohort) -> dict[int, Decimal]
     return {row["shadower_id"]: row["total"] for row in rows}
 
 
-def project_counts(queryset: QuerySet) -> dict[str, int]:
-    """Improvement projects of the given pairings by status (for reports)."""
-    rows = (
-        ImprovementProject.objects.filter(pairing__in=queryset)
-        .values("status")
-        .annotate(n=Count("pk"))
-    )
-    return {row["status"]: row["n"] for row in rows}
-
-
 def pairing_summary(queryset: QuerySet) -> dict:
-    """Counts for a trust's figures: pairings by status, confirmed hours, projects."""
-    by_status = dict(queryset.values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    hours = (
+    """Counts for a trust's figures: pairings by status, confirmed hours, projects by status
+    (the statuses with none left out). One query: each pair's confirmed hours are a subquery
+    summed with the rest, so its visits are read by the pair index and never multiply the
+    pairs being counted (a join to them would)."""
+    hours = Subquery(
         ShadowingVisit.objects.confirmed()
-        .filter(pairing__in=queryset)
-        .aggregate(total=Coalesce(Sum("hours"), ZERO))["total"]
+        .filter(pairing_id=OuterRef("pk"))
+        .order_by()
+        .values("pairing_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
     )
+    aggregates = {
+        f"status:{status}": Count("pk", filter=Q(status=status)) for status in PairingStatus.values
+    }
+    aggregates |= {
+        f"project:{status}": Count("project", filter=Q(project__status=status))
+        for status in ProjectStatus.values
+    }
+    row = (
+        queryset.order_by()
+        .annotate(confirmed=hours)
+        .aggregate(hours=Coalesce(Sum("confirmed"), ZERO), **aggregates)
+    )
+    split = {"status": {}, "project": {}}
+    for key, value in row.items():
+        kind, _, name = key.partition(":")
+        if name and value:
+            split[kind][name] = value
     return {
-        "by_status": by_status,
-        "confirmed_hours": hours,
-        "projects": project_counts(queryset),
+        "by_status": split["status"],
+        "confirmed_hours": row["hours"],
+        "projects": split["project"],
     }
 
 
@@ -157,6 +180,5 @@ __all__ = [
     "last_activity",
     "pair_rows",
     "pairing_summary",
-    "project_counts",
     "with_progress",
 ]

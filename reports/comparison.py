@@ -14,7 +14,8 @@ them gives nothing more away than any one of them.
 - in each row (a trust, a region, England): completed + did not complete + the rest =
   enrolments; attended + not attended = attendance marks; for 12 and 24 months, in a
   leadership role + not = clinicians followed that long; and the four baseline relationship
-  answers = those answering;
+  answers = those answering; proposed + active + ended pairs = pairs; presented + other
+  projects = projects; coffee matches who met + who did not = matches made;
 - in each column: the trusts of a region add up to the region's figure, and the regions to
   England's — for every count, the ones not shown as columns included (they are the
   difference of two that are).
@@ -22,12 +23,16 @@ them gives nothing more away than any one of them.
 Participants and clinicians who completed are per trust: someone who took part for two
 trusts counts in each, so the region's figure is the sum of its trusts'. Board composition
 is what trusts publish, so its share is shown as recorded (the latest snapshot in the dates;
-a region's share is of all the seats on its trusts' latest boards).
+a region's share is of all the seats on its trusts' latest boards). A pair counts for each
+trust a member was there for, as on the dashboard — so a pair across two trusts of a region
+counts twice in the region's figure, once for each. Confirmed shadowing hours are not a count
+of people: shown as recorded, hidden wherever the pairs behind them are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from outcomes.labels import labels
 from outcomes.models import Question
@@ -36,7 +41,7 @@ from programmes.models import Relationship
 
 from . import comparison_selectors as selectors
 from .dashboard import PAPER_PERSISTENT, PAPER_TENSIONS, TENSION_ANSWERS, Row, Table, _plain, _sum
-from .disclosure import Figure, disclose_linked, percentage
+from .disclosure import Figure, disclose_linked, hide_if, percentage
 from .selectors import FOLLOW_UPS
 
 NATIONAL = ("national", None)
@@ -58,12 +63,24 @@ COUNTS = (
     *(f"{kind}_{m}" for m in FOLLOW_UPS for kind in ("followed", "led", "not_led")),
     *ANSWERS,
     "answered",
+    *(f"pairs_{status}" for status in selectors.PAIR_STATUSES),
+    "pairs",
+    "projects",
+    "presented",
+    "projects_other",
+    "coffee_rounds",
+    "coffee_matches",
+    "coffee_met",
+    "coffee_not_met",
 )
 ROW_SETS = (
     (("completed", "not_completed", "other"), "enrolments"),
     (("attended", "not_attended"), "marks"),
     *(((f"led_{m}", f"not_led_{m}"), f"followed_{m}") for m in FOLLOW_UPS),
     (ANSWERS, "answered"),
+    (tuple(f"pairs_{status}" for status in selectors.PAIR_STATUSES), "pairs"),
+    (("presented", "projects_other"), "projects"),
+    (("coffee_met", "coffee_not_met"), "coffee_matches"),
 )
 
 
@@ -74,13 +91,16 @@ class Unit:
     region_key: tuple | None = None  # a trust's region
     counts: dict = field(default_factory=dict)
     board: tuple[int, int] | None = None  # (members, clinicians) of the latest boards
+    hours: Decimal = Decimal(0)  # confirmed shadowing hours of the pairs counted
 
     @property
     def is_trust(self) -> bool:
         return self.key[0] == "trust"
 
 
-def _trust_counts(enrolments: dict, attendance: dict, leadership: dict) -> dict:
+def _trust_counts(
+    enrolments: dict, attendance: dict, leadership: dict, pairs: dict, coffee: dict
+) -> dict:
     counts = dict.fromkeys(COUNTS, 0)
     counts.update(enrolments)
     counts["other"] = counts["enrolments"] - counts["completed"] - counts["not_completed"]
@@ -90,6 +110,11 @@ def _trust_counts(enrolments: dict, attendance: dict, leadership: dict) -> dict:
     for m in FOLLOW_UPS:
         counts[f"not_led_{m}"] = counts[f"followed_{m}"] - counts[f"led_{m}"]
     counts["answered"] = sum(counts[answer] for answer in ANSWERS)
+    counts.update({key: value for key, value in pairs.items() if key != "hours"})
+    counts["pairs"] = sum(counts[f"pairs_{status}"] for status in selectors.PAIR_STATUSES)
+    counts["projects_other"] = counts["projects"] - counts["presented"]
+    counts.update(coffee)
+    counts["coffee_not_met"] = counts["coffee_matches"] - counts["coffee_met"]
     return counts
 
 
@@ -98,6 +123,7 @@ class Comparison:
     units: dict[tuple, Unit]  # every trust, region and England, in the order shown
     figures: dict[tuple, Figure]  # (unit key, count) -> its disclosed figure
     filter: selectors.ComparisonFilter
+    with_coffee: bool = True  # False when a programme is chosen: coffee belongs to none
 
     def regions(self) -> list[Unit]:
         return [u for u in self.units.values() if u.key[0] == "region"]
@@ -110,14 +136,17 @@ class Comparison:
 
 
 def build(f: selectors.ComparisonFilter, *, today=None, now=None) -> Comparison:
-    """Every trust, region and England, disclosed together: five queries (the trusts with
-    their regions, enrolments and their baseline answers, attendance, leadership, boards),
-    whatever the number of trusts."""
+    """Every trust, region and England, disclosed together: eight queries (the trusts with
+    their regions, enrolments and their baseline answers, attendance, leadership, boards,
+    pairs, coffee rounds and their matches), whatever the number of trusts; six with a
+    programme (no coffee)."""
     trusts = list(Trust.objects.select_related("region").order_by("region__name", "name"))
     enrolments = selectors.enrolment_counts(f)
     attendance = selectors.attendance_counts(f, now=now)
     leadership = selectors.leadership_counts(f, today=today)
     boards = selectors.latest_boards(f)
+    pairs = selectors.pair_counts(f)
+    coffee = selectors.coffee_counts(f)
 
     units: dict[tuple, Unit] = {}
     regions: dict[tuple, Unit] = {}
@@ -134,7 +163,10 @@ def build(f: selectors.ComparisonFilter, *, today=None, now=None) -> Comparison:
                 enrolments.get(trust.pk, {}),
                 attendance.get(trust.pk, {}),
                 leadership.get(trust.pk, {}),
+                pairs.get(trust.pk, {}),
+                (coffee or {}).get(trust.pk, {}),
             ),
+            hours=pairs.get(trust.pk, {}).get("hours") or Decimal(0),
         )
         board = boards.get(trust.pk)
         if board is not None:
@@ -147,6 +179,7 @@ def build(f: selectors.ComparisonFilter, *, today=None, now=None) -> Comparison:
         for parent in (regions[unit.region_key], national):
             for count in COUNTS:
                 parent.counts[count] += unit.counts[count]
+            parent.hours += unit.hours
             if unit.board is not None:
                 members, clinicians = parent.board or (0, 0)
                 parent.board = (members + unit.board[0], clinicians + unit.board[1])
@@ -165,7 +198,12 @@ def build(f: selectors.ComparisonFilter, *, today=None, now=None) -> Comparison:
         for region_key, trust_keys in members.items():
             sets.append(([(k, count) for k in trust_keys], (region_key, count)))
         sets.append(([(k, count) for k in regions], (NATIONAL, count)))
-    return Comparison(units=units, figures=disclose_linked(counts, sets), filter=f)
+    return Comparison(
+        units=units,
+        figures=disclose_linked(counts, sets),
+        filter=f,
+        with_coffee=coffee is not None,
+    )
 
 
 # --- the tables a page shows --------------------------------------------------------------
@@ -216,6 +254,36 @@ def _relationship(c: Comparison, unit: Unit) -> list[Figure]:
     ]
 
 
+def _activity(c: Comparison, unit: Unit) -> list[Figure]:
+    fig = c.figures
+    pairs = fig[(unit.key, "pairs")]
+    hours = hide_if(Figure(float(unit.hours), f"{unit.hours:,.1f}"), behind=pairs)
+    cells = [
+        pairs,
+        fig[(unit.key, "pairs_active")],
+        fig[(unit.key, "pairs_ended")],
+        hours,
+        fig[(unit.key, "projects")],
+        fig[(unit.key, "presented")],
+    ]
+    if not c.with_coffee:
+        return [*cells, *[Figure(value=None, text="—")] * 4]
+    matches, met = fig[(unit.key, "coffee_matches")], fig[(unit.key, "coffee_met")]
+    return [*cells, fig[(unit.key, "coffee_rounds")], matches, met, percentage(met, matches)]
+
+
+ACTIVITY_COLUMNS = [
+    "Pairs",
+    "Pairs active now",
+    "Pairs ended",
+    "Confirmed shadowing hours",
+    "Improvement projects",
+    "Projects presented to the executive team",
+    "Tandem coffee rounds",
+    "Coffee matches made",
+    "Matches who met",
+    "Share who met",
+]
 PARTICIPATION_COLUMNS = [
     "Participants",
     "Enrolments",
@@ -237,7 +305,7 @@ LEADERSHIP_COLUMNS = [
     ),
     "Board clinician share",
 ]
-TABLES = ("participation", "leadership", "relationship")
+TABLES = ("participation", "leadership", "relationship", "activity")
 
 
 def _row_label(unit: Unit) -> str:
@@ -249,7 +317,7 @@ def _row_label(unit: Unit) -> str:
 
 
 def tables(c: Comparison, shown: list[Unit]) -> dict[str, Table]:
-    """The three tables, with a row for each unit in ``shown`` (trusts, then their region and
+    """The four tables, with a row for each unit in ``shown`` (trusts, then their region and
     England, in the page's order); the answers' wording is one query."""
     participation = Table(
         "participation",
@@ -275,8 +343,15 @@ def tables(c: Comparison, shown: list[Unit]) -> dict[str, Table]:
         ],
         label_heading="Trust",
     )
+    activity = Table(
+        "activity",
+        "Pairs, shadowing, improvement projects and Tandem coffee",
+        ACTIVITY_COLUMNS,
+        label_heading="Trust",
+    )
     for unit in shown:
         total = not unit.is_trust
+        activity.rows.append(Row(_row_label(unit), _activity(c, unit), is_total=total))
         participation.rows.append(Row(_row_label(unit), _participation(c, unit), is_total=total))
         leadership.rows.append(Row(_row_label(unit), _leadership(c, unit), is_total=total))
         relationship.rows.append(Row(_row_label(unit), _relationship(c, unit), is_total=total))
@@ -302,10 +377,24 @@ def tables(c: Comparison, shown: list[Unit]) -> dict[str, Table]:
         f"{PAPER_PERSISTENT}%.",
         "A region's and England's figures are the sums of their trusts'.",
     ]
+    activity.notes += [
+        "Pairs: proposed, active or ended. A pair in a cohort counts for each trust either "
+        "member took part for (a pair across two trusts counts for both, and so twice in a "
+        "region that holds both); a pair in a trust-wide scheme, for the scheme's trust. "
+        "Hours are those the partner confirmed.",
+        "Tandem coffee: the trust's rounds in the dates, the matches made (pairs and trios) "
+        "and those where a member said they met."
+        + (
+            ""
+            if c.with_coffee
+            else " Coffee belongs to no programme: choose all programmes to see it."
+        ),
+    ]
     return {
         "participation": participation,
         "leadership": leadership,
         "relationship": relationship,
+        "activity": activity,
     }
 
 

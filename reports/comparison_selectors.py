@@ -10,7 +10,8 @@ missing from it has nothing (zeros). The regional and national figures are sums 
 rows (reports.comparison), so a person who took part for two trusts counts in each.
 
 Filters (ComparisonFilter): a programme, and dates selecting the cohorts running on any day
-between them, as the dashboard's; board snapshots by their date.
+between them, as the dashboard's; board snapshots, scheme pairs and coffee rounds by their
+dates. A programme leaves scheme pairs and coffee out: they belong to none.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from coffee.selectors import meetups_by_trust
+from pairing.models import Pairing, ShadowingVisit
 from people.models import CLINICAL_GROUPS, BoardSnapshot
 from programmes.models import (
     ATTENDED,
@@ -149,3 +152,105 @@ def latest_boards(f: ComparisonFilter) -> dict[int, dict]:
         .values("trust_id", "recorded_on", "members", "clinician_members")
     )
     return {row.pop("trust_id"): row for row in rows}
+
+
+# --- pairs, shadowing, projects (one query) and Tandem coffee (two) --------------------------
+
+PAIR_STATUSES = ("proposed", "active", "ended")
+
+
+def _member_trust(member: str):
+    """The trust a pair's member (``clinician_id`` or ``manager_id``) was in the pair's cohort
+    for: their live enrolment there (at most one: the partial unique index on person and
+    cohort finds it), else the one they withdrew from."""
+
+    def trust_of(enrolments: QuerySet) -> Subquery:
+        return Subquery(
+            enrolments.filter(cohort_id=OuterRef("cohort_id"), person_id=OuterRef(member))
+            .order_by()
+            .values("trust_id")[:1],
+            output_field=IntegerField(),
+        )
+
+    live = Enrolment.objects.exclude(status=EnrolmentStatus.WITHDRAWN)
+    return Coalesce(
+        trust_of(live), trust_of(Enrolment.objects.filter(status=EnrolmentStatus.WITHDRAWN))
+    )
+
+
+def pair_counts(f: ComparisonFilter) -> dict[int, dict]:
+    """One query: per trust, pairs by status (``pairs_<status>``), confirmed shadowing hours
+    (``hours``, a Decimal) and improvement projects (``projects``, of them ``presented``) —
+    reports.selectors.pairing_counts' rules: a pair in a cohort counts for each trust either
+    member was there for (once, if both were there for the same one), a pair in a scheme for
+    the scheme's trust.
+
+    Grouped by the pair of trusts (the clinician's, the manager's) — at most a few thousand
+    rows however many pairs (7,604 for seed_scale's 36,070, which pairs across trusts freely)
+    — then added up per trust here. One difference from the dashboard,
+    for a case we have never seen: someone who withdrew from a cohort and enrolled in it
+    again from another trust counts for the trust of their live place only."""
+    cohort_pairs = Q(cohort__isnull=False)
+    if f.programme is not None:
+        cohort_pairs &= Q(cohort__programme=f.programme)
+    if f.since is not None:
+        cohort_pairs &= Q(cohort__ends_on__gte=f.since)
+    if f.until is not None:
+        cohort_pairs &= Q(cohort__starts_on__lte=f.until)
+    condition = cohort_pairs
+    if f.programme is None:
+        scheme_pairs = Q(scheme__isnull=False)
+        if f.until is not None:
+            scheme_pairs &= Q(started_on__isnull=True) | Q(started_on__lte=f.until)
+        if f.since is not None:
+            scheme_pairs &= Q(ended_on__isnull=True) | Q(ended_on__gte=f.since)
+        condition |= scheme_pairs
+    hours = Subquery(
+        ShadowingVisit.objects.confirmed()
+        .filter(pairing_id=OuterRef("pk"))
+        .order_by()
+        .values("pairing_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    rows = (
+        Pairing.objects.filter(condition)
+        .annotate(
+            clinician_trust=Coalesce("scheme__trust_id", _member_trust("clinician_id")),
+            manager_trust=Coalesce("scheme__trust_id", _member_trust("manager_id")),
+            confirmed=hours,
+        )
+        .order_by()
+        .values("clinician_trust", "manager_trust")
+        .annotate(
+            **{f"pairs_{status}": Count("pk", filter=Q(status=status)) for status in PAIR_STATUSES},
+            hours=Sum("confirmed"),
+            projects=Count("project"),
+            presented=Count("project", filter=Q(project__status="presented")),
+        )
+    )
+    per_trust: dict[int, dict] = {}
+    for row in rows:
+        trusts = {row.pop("clinician_trust"), row.pop("manager_trust")} - {None}
+        for trust_id in trusts:
+            counts = per_trust.setdefault(trust_id, {})
+            for key, value in row.items():
+                counts[key] = counts.get(key, 0) + (value or 0)
+    return per_trust
+
+
+def coffee_counts(f: ComparisonFilter) -> dict[int, dict] | None:
+    """Two queries: per trust, Tandem coffee rounds in the dates, matches made and matches
+    who met (``coffee_rounds``, ``coffee_matches``, ``coffee_met``); None when a programme is
+    chosen (coffee belongs to none)."""
+    if f.programme is not None:
+        return None
+    until = f.until + datetime.timedelta(days=1) if f.until else None
+    return {
+        trust_id: {
+            "coffee_rounds": meetups.rounds,
+            "coffee_matches": meetups.matches,
+            "coffee_met": meetups.met,
+        }
+        for trust_id, meetups in meetups_by_trust(since=f.since, until=until).items()
+    }

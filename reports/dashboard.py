@@ -278,10 +278,10 @@ class Dashboard:
 
 
 def build(f: ReportFilter) -> Dashboard:
-    """Every table of the trust's dashboard: sixteen queries, whatever the trust's size
-    (enrolments 1, the cohorts taken part in 1, attendance 1, pairs 5 — the trust's schemes,
-    the pairs' ids, then by status, hours and projects —, coffee 2, leadership 1, board 1 —
-    coffee's none when filtered by programme —, and the outcome tables' 3: the answers'
+    """Every table of the trust's dashboard: thirteen queries, whatever the trust's size
+    (enrolments 1, the cohorts taken part in 1, attendance 1, pairs 2 — the trust's schemes,
+    then the pairs' statuses, hours and projects in one —, coffee 2, leadership 1,
+    board 1 — coffee's none when filtered by programme —, and the outcome tables' 3: the answers'
     wording, the follow-up answers, the self-assessment ratings)."""
     # The outcome tables are built from this module's Table and Row, so imported here.
     from .outcome_tables import outcome_tables

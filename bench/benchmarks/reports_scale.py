@@ -553,5 +553,5 @@ def xlsx_downloads(ctx):
             "XLSX sizes: "
             + ", ".join(f"{table} {size / 1024:.1f} KB" for table, size in sizes.items())
             + f"; slowest {slowest.label}, median {slowest.median_ms:.0f} ms (each download "
-            "builds the whole dashboard: its ten queries, then one table's workbook)"
+            "builds the whole dashboard: its thirteen queries, then one table's workbook)"
         )

@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 import random
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -16,6 +17,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from scipy.optimize import linprog
 
+from coffee.models import CoffeeMatch, CoffeeRound
+from pairing.models import ImprovementProject, Pairing, PairingScheme, ShadowingVisit
 from people.access import AccessRole
 from people.models import Region, RoleCategory
 from reports import comparison, selectors
@@ -487,10 +490,11 @@ def test_the_relationship_table_downloads_and_is_on_the_page(client, trust_a, tr
 
 
 def test_the_query_count_does_not_grow_with_the_number_of_trusts(client, trust_a, trust_d):
-    """The same for 2 trusts as for 8 (and 14). The national page's 17: the session, the
+    """The same for 2 trusts as for 8 (and 14). The national page's 20: the session, the
     person, their access grants, their authenticator (two-factor middleware); the
-    comparison's five (the trusts with their regions, enrolments, attendance, leadership,
-    boards) and the answers' wording for the relationship table; the form's programmes; the
+    comparison's eight (the trusts with their regions, enrolments, attendance, leadership,
+    boards, pairs, coffee rounds, coffee matches) and the answers' wording for the
+    relationship table; the form's programmes; the
     site and its navigation (2); Wagtail's user bar for a
     staff member (their permissions 2, their profile 2). A region's page adds two: the region,
     and which of its trusts the person may see."""
@@ -507,4 +511,169 @@ def test_the_query_count_does_not_grow_with_the_number_of_trusts(client, trust_a
             for _ in range(3):
                 populate(TrustFactory(), TrustFactory(region=trust_d.region))
         counts.append(per_size)
-    assert counts == [[17, 17], [19, 19]], counts
+    assert counts == [[20, 20], [22, 22]], counts
+
+
+# --- pairs, shadowing, projects and Tandem coffee --------------------------------------------
+
+
+def _pair(cohort=None, *, clinician, manager, status="active", scheme=None, started_on=None):
+    for person in (clinician, manager):
+        if cohort is not None:
+            EnrolmentFactory(person=person, cohort=cohort)
+    return Pairing.objects.create(
+        cohort=cohort, scheme=scheme, clinician=clinician, manager=manager, status=status,
+        source="matched", started_on=started_on,
+    )  # fmt: skip
+
+
+def _visit(pair, hours, *, confirmed=True):
+    ShadowingVisit.objects.create(
+        pairing=pair, shadower=pair.manager, logged_by=pair.manager, visited_on=D(2024, 3, 1),
+        hours=hours, setting="clinic", status="confirmed" if confirmed else "logged",
+        confirmed_by=pair.clinician if confirmed else None,
+        confirmed_at=timezone.now() if confirmed else None,
+    )  # fmt: skip
+
+
+def _coffee(trust, start, *, matches, met):
+    round_ = CoffeeRound.objects.create(trust=trust, period_start=start, frequency="monthly",
+                                        ran_at=timezone.now())  # fmt: skip
+    for index in range(matches):
+        CoffeeMatch.objects.create(round=round_, met_at=timezone.now() if index < met else None)
+
+
+def populate_pairs(trust_a, trust_b, trust_d):
+    """In trust A's 2023 cohort: 6 pairs of trust A's people (5 active, 1 ended), with 3.5
+    confirmed hours (and 2 not confirmed) and 5 projects, 2 presented; one pair of an A
+    clinician and a D manager who took part for D (ended, 1.5 hours, a project), which counts
+    for both; one pair of trust B's people. A trust-wide scheme pair of trust A's, begun in
+    2025 (proposed). Coffee: trust A 2 rounds in 2024, 7 matches, 5 met; trust D 1 round of
+    6 matches, all met."""
+    cohort = CohortFactory(host_trust=trust_a, starts_on=D(2023, 1, 1), ends_on=D(2023, 6, 30))
+    for index in range(6):
+        pair = _pair(cohort, clinician=ClinicianFactory(trust=trust_a),
+                     manager=UserFactory(trust=trust_a),
+                     status="active" if index < 5 else "ended")  # fmt: skip
+        if index == 0:
+            _visit(pair, Decimal("3.5"))
+            _visit(pair, 2, confirmed=False)
+        if index < 5:
+            ImprovementProject.objects.create(
+                pairing=pair, title="Discharge", status="presented" if index < 2 else "idea",
+                presented_on=D(2024, 6, 1) if index < 2 else None,
+            )  # fmt: skip
+    across = _pair(cohort, clinician=ClinicianFactory(trust=trust_a),
+                   manager=UserFactory(trust=trust_d), status="ended")  # fmt: skip
+    _visit(across, Decimal("1.5"))
+    ImprovementProject.objects.create(pairing=across, title="Rotas")
+    _pair(cohort, clinician=ClinicianFactory(trust=trust_b), manager=UserFactory(trust=trust_b))
+    scheme = PairingScheme.objects.create(trust=trust_a, name="Trust-wide", starts_on=D(2025, 1, 1))
+    _pair(scheme=scheme, clinician=ClinicianFactory(trust=trust_a),
+          manager=UserFactory(trust=trust_a), status="proposed",
+          started_on=D(2025, 1, 1))  # fmt: skip
+    _coffee(trust_a, D(2024, 3, 1), matches=4, met=3)
+    _coffee(trust_a, D(2024, 4, 1), matches=3, met=2)
+    _coffee(trust_d, D(2024, 3, 1), matches=6, met=6)
+    return cohort
+
+
+def _activity_texts(c, unit_key):
+    return [f.text for f in comparison._activity(c, c.units[unit_key])]
+
+
+def test_pairs_and_coffee_per_trust_by_hand_and_as_the_dashboard_counts_them(
+    settings, trust_a, trust_b, trust_d, y63
+):
+    settings.REPORTS_SUPPRESSION_THRESHOLD = 1  # nothing small: every figure shown
+    cohort = populate_pairs(trust_a, trust_b, trust_d)
+    c = comparison.build(cs.ComparisonFilter(), today=TODAY)
+    # Pairs, active, ended, hours, projects, presented; coffee rounds, matches, met, share.
+    assert _activity_texts(c, ("trust", trust_a.pk)) == [
+        "8", "5", "2", "5.0", "6", "2", "2", "7", "5", "71%",
+    ]  # fmt: skip
+    assert _activity_texts(c, ("trust", trust_d.pk)) == [
+        "1", "0", "1", "1.5", "1", "0", "1", "6", "6", "100%",
+    ]  # fmt: skip
+    assert _activity_texts(c, ("trust", trust_b.pk))[:6] == ["1", "1", "0", "0.0", "0", "0"]
+    # The region (A and B) and England: the pair across A and D counts for each.
+    assert _activity_texts(c, ("region", y63.pk))[:6] == ["9", "6", "2", "5.0", "6", "2"]
+    assert _activity_texts(c, comparison.NATIONAL) == [
+        "10", "6", "3", "6.5", "7", "2", "3", "13", "11", "85%",
+    ]  # fmt: skip
+    # Each trust's row is what its dashboard counts.
+    for trust in (trust_a, trust_b, trust_d):
+        for f in (
+            cs.ComparisonFilter(),
+            cs.ComparisonFilter(programme=cohort.programme),
+            cs.ComparisonFilter(until=D(2024, 12, 31)),
+        ):
+            dashboard_filter = ReportFilter(trust=trust, programme=f.programme, until=f.until)
+            dashboard = selectors.pairing_counts(dashboard_filter)
+            unit = comparison.build(f, today=TODAY).units[("trust", trust.pk)]
+            by_status = {s: unit.counts[f"pairs_{s}"] for s in cs.PAIR_STATUSES}
+            assert {s: n for s, n in by_status.items() if n} == dashboard["by_status"]
+            assert unit.hours == dashboard["confirmed_hours"]
+            assert unit.counts["projects"] == sum(dashboard["projects"].values())
+            assert unit.counts["presented"] == dashboard["projects"].get("presented", 0)
+            coffee = selectors.coffee_counts(dashboard_filter)
+            if coffee is not None:
+                assert [unit.counts[f"coffee_{k}"] for k in ("rounds", "matches", "met")] == [
+                    coffee["rounds"], coffee["matches"], coffee["met"]
+                ]  # fmt: skip
+
+
+def test_a_programme_leaves_scheme_pairs_and_coffee_out(settings, trust_a, trust_b, trust_d):
+    settings.REPORTS_SUPPRESSION_THRESHOLD = 1
+    cohort = populate_pairs(trust_a, trust_b, trust_d)
+    c = comparison.build(cs.ComparisonFilter(programme=cohort.programme), today=TODAY)
+    assert _activity_texts(c, ("trust", trust_a.pk)) == [
+        "7", "5", "2", "5.0", "6", "2", "—", "—", "—", "—",
+    ]  # fmt: skip
+    notes = comparison.tables(c, [c.units[comparison.NATIONAL]])["activity"].notes
+    assert any("choose all programmes" in note for note in notes)
+
+
+def test_small_pair_counts_are_hidden_with_the_hours_behind_them(trust_a, trust_b, trust_d, y63):
+    populate_pairs(trust_a, trust_b, trust_d)
+    c = comparison.build(cs.ComparisonFilter(), today=TODAY)
+    # Trust D's one pair is "<5", so its hours are hidden behind it; its ended pair ("<5")
+    # and 0 active with a total of 1 would give themselves away, so the total's shown parts
+    # are hidden too — whatever the sweep hides, no hidden cell shows a number.
+    d = _activity_texts(c, ("trust", trust_d.pk))
+    assert d[0] == "<5" and d[3] == "*"
+    b = _activity_texts(c, ("trust", trust_b.pk))
+    assert b[0] == "<5" and b[3] == "*"
+    for unit in c.units.values():
+        for figure in comparison._activity(c, unit):
+            if figure.hidden:
+                assert figure.value is None and figure.text in ("<5", "*")
+
+
+def test_the_activity_table_is_on_the_page_and_downloads(client, trust_a, trust_b, trust_d):
+    populate_pairs(trust_a, trust_b, trust_d)
+    sign_in(client, UserFactory(trust=None, roles=[AccessRole.NATIONAL_LEAD]))
+    page = client.get("/reports/national/").content.decode()
+    assert "Pairs, shadowing, improvement projects and Tandem coffee" in page
+    rows = list(csv.reader(io.StringIO(
+        client.get("/reports/national/activity.csv").content.decode("utf-8-sig")
+    )))  # fmt: skip
+    heading = next(r for r in rows if r and r[0] == "Trust")
+    assert heading[1:5] == ["Pairs", "Pairs active now", "Pairs ended", "Confirmed shadowing hours"]
+    england = next(r for r in rows if r and r[0] == "England (all trusts)")
+    assert england[1] == "10" and england[4] == "6.5"
+
+
+def test_a_member_who_withdrew_still_counts_the_pair_for_their_trust(trust_a, trust_d):
+    cohort = CohortFactory(host_trust=trust_a)
+    manager = UserFactory(trust=trust_d)
+    EnrolmentFactory(person=manager, cohort=cohort, status="withdrawn")
+    doctor = ClinicianFactory(trust=trust_a)
+    EnrolmentFactory(person=doctor, cohort=cohort)
+    Pairing.objects.create(cohort=cohort, clinician=doctor, manager=manager, status="ended",
+                           source="matched")  # fmt: skip
+    c = comparison.build(cs.ComparisonFilter(), today=TODAY)
+    for trust in (trust_a, trust_d):
+        dashboard = selectors.pairing_counts(ReportFilter(trust=trust))["by_status"]
+        assert dashboard == {"ended": 1}
+        assert c.units[("trust", trust.pk)].counts["pairs_ended"] == 1
