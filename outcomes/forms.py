@@ -54,6 +54,18 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what kind of role it is."},
     )
+    # Not the titles of the roles it would end: the page is open to whoever has the link, so
+    # it names nothing of the person's but their first name.
+    replaces = forms.ChoiceField(
+        label="If this is a new role, does it replace the one you held before?",
+        choices=[
+            ("replaces", "Yes: it replaces the role I held before"),
+            ("adds", "No: I hold it as well as my other roles"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="If you do not say, we keep your other roles as they are.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

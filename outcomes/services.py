@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from people.models import RoleSource
-from people.services import role_appointment_create
+from people.services import role_appointment_create, role_appointment_end
 from programmes.models import Enrolment, EnrolmentStatus
 
 from . import links
@@ -161,12 +161,30 @@ def _same_role(person, title: str, category: str) -> bool:
     )
 
 
+def _end_roles_replaced(person, *, today) -> None:
+    """End the roles a newly reported one replaces: each still held (no end date) and begun
+    before today ends yesterday, through the role-history service (its checks and audit)."""
+    yesterday = today - timedelta(days=1)
+    for appointment in person.role_appointments.filter(
+        ends_on__isnull=True, starts_on__lte=yesterday
+    ):
+        role_appointment_end(appointment=appointment, ends_on=yesterday, by=None)
+
+
 def survey_answer(
-    *, token: str, relationship: int, outlook: int, role_title: str, role_category: str
+    *,
+    token: str,
+    relationship: int,
+    outlook: int,
+    role_title: str,
+    role_category: str,
+    replaces_previous: bool = False,
 ) -> SurveyInvitation:
     """Store one survey's answers, once, under the invitation's lock; a current role that
     differs from the person's current ones is added to their role history (self-reported),
-    in the same transaction. Raises SurveyRefused for a link that is no longer usable."""
+    in the same transaction — and, when they say it replaces the role they held before, the
+    roles they still hold end the day before. Raises SurveyRefused for a link that is no
+    longer usable."""
     role_title = (role_title or "").strip()
     with transaction.atomic():
         state = links.read_token(
@@ -185,6 +203,8 @@ def survey_answer(
         person = invitation.enrolment.person
         if role_title and role_category and not _same_role(person, role_title, role_category):
             try:
+                if replaces_previous:
+                    _end_roles_replaced(person, today=timezone.localdate())
                 role_appointment_create(
                     person=person,
                     title=role_title,

@@ -101,6 +101,7 @@ def survey(request, token: str):
                 outlook=form.cleaned_data["outlook"],
                 role_title=form.cleaned_data["role_title"],
                 role_category=form.cleaned_data["role_category"],
+                replaces_previous=form.cleaned_data["replaces"] == "replaces",
             )
         except services.SurveyRefused as refused:
             return _refused(request, refused.state)  # answered in another tab meanwhile

@@ -153,6 +153,59 @@ def test_a_changed_role_is_added_to_the_history_and_an_unchanged_one_is_not(clie
     )
 
 
+def test_a_new_role_that_replaces_the_old_ends_it_the_day_before(client):
+    row = SurveyInvitationFactory()
+    person = row.enrolment.person
+    old = RoleAppointmentFactory(
+        person=person, title="Consultant anaesthetist", category="clinical",
+        starts_on=datetime.date(2019, 9, 1),
+    )  # fmt: skip
+    ended = RoleAppointmentFactory(person=person, title="Rota lead", category="management",
+                                   starts_on=datetime.date(2020, 1, 1),
+                                   ends_on=datetime.date(2022, 1, 1))  # fmt: skip
+    page = client.get(reverse("survey_answer", args=[links.make_token(row)])).content.decode()
+    assert "does it replace the one you held before" in page
+    assert "Consultant anaesthetist" not in page  # the link's page names none of their roles
+    answer(client, links.make_token(row), role_title="Clinical director",
+           role_category="clinical_leadership", replaces="replaces")  # fmt: skip
+    old.refresh_from_db()
+    ended.refresh_from_db()
+    today = timezone.localdate()
+    assert old.ends_on == today - datetime.timedelta(days=1)
+    assert ended.ends_on == datetime.date(2022, 1, 1)  # already ended: left as it was
+    current = list(RoleAppointment.objects.filter(person=person).current().values_list("title"))
+    assert current == [("Clinical director",)]
+
+
+def test_a_new_role_held_as_well_or_unsaid_keeps_the_others(client):
+    row = SurveyInvitationFactory()
+    person = row.enrolment.person
+    old = RoleAppointmentFactory(
+        person=person, title="Consultant anaesthetist", category="clinical",
+        starts_on=datetime.date(2019, 9, 1),
+    )  # fmt: skip
+    answer(client, links.make_token(row), role_title="Clinical director",
+           role_category="clinical_leadership", replaces="adds")  # fmt: skip
+    other = SurveyInvitationFactory(enrolment__person=person, kind="twelve_months")
+    answer(
+        client,
+        links.make_token(other),
+        role_title="Divisional director",
+        role_category="clinical_leadership",
+    )  # fmt: skip  (not said: nothing ended)
+    old.refresh_from_db()
+    assert old.ends_on is None
+    assert RoleAppointment.objects.filter(person=person).current().count() == 3
+    # The same role again, "replacing": nothing changes (it is not a new role).
+    third = SurveyInvitationFactory(enrolment__person=person)
+    response = answer(client, links.make_token(third), role_title="Divisional director",
+                      role_category="clinical_leadership", replaces="replaces")  # fmt: skip
+    assert response.status_code == 200
+    old.refresh_from_db()
+    assert old.ends_on is None
+    assert RoleAppointment.objects.filter(person=person).count() == 3
+
+
 def test_a_tampered_made_up_or_expired_link_is_a_clear_page_never_a_500(client):
     row = SurveyInvitationFactory()
     token = links.make_token(row)
