@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
+from people.access import sees_others
+
 from . import services
 from .forms import InvitationAcceptForm, ProfileForm, profile_step_fields
 from .landing import landing_url
@@ -54,6 +56,7 @@ def profile(request):
             "form": form,
             "first_time": first_time,
             "takes_part": user.takes_part_in_programmes,
+            "uses_api": sees_others(user),  # staff and facilitators may make API tokens
             "next": _safe_next(request, ""),
         },
         status=400 if form.errors else 200,

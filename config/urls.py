@@ -28,6 +28,8 @@ urlpatterns = [
         "admin/",
         include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, core_ids.refuse_malformed_ids)),
     ),
+    # Personal API tokens, on the account pages (api/token_urls.py).
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # A person's own data: subject access (privacy/).
@@ -65,6 +67,8 @@ urlpatterns = [
     path("verify/", include("certificates.urls")),
     # Trust reporting: aggregates of a trust's programmes, small numbers suppressed (reports/).
     path("reports/", include("reports.urls")),
+    # The REST API: its OpenAPI schema and docs, and /api/v1/ (api/urls.py).
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -372,8 +372,10 @@ class SuggestView(_Base):
 class SchemeForm(forms.Form):
     name = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    starts_on = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), required=False
+    )
     is_open = forms.BooleanField(label="Open to join", required=False, initial=True)
     target_shadowing_hours = forms.DecimalField(
         label="Shadowing hours target", min_value=0, max_value=500, decimal_places=1, initial=12

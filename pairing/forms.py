@@ -16,7 +16,7 @@ from .models import (
     ShadowingSetting,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def _in_the_past(value, what: str):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from .models import RoleCategory
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 DATE_ERRORS = {"invalid": "Enter a real date, for example 1 April 2025."}
 
 

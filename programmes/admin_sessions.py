@@ -55,7 +55,7 @@ def _module_choices(cohort):
 class SessionForm(forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=SessionKind.choices)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     starts = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label="Ends at", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(

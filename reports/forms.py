@@ -15,6 +15,10 @@ from programmes.models import Programme
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        # A date input's value must be ISO (2027-03-03): the locale's 03/03/2027 shows blank.
+        super().__init__(attrs, format=format)
+
 
 class ReportFilterForm(forms.Form):
     programme = forms.ModelChoiceField(

@@ -36,6 +36,8 @@ from wagtail.models import (
 )
 
 from accounts.models import Invitation, UserSession
+from api.models import ApiToken
+from api.services import api_token_create
 from certificates.models import (
     Certificate,
     CertificateBatch,
@@ -153,6 +155,9 @@ PUBLIC_PREFIXES = (
     # Wagtail admin assets with no data: the icon sprite and the translation catalogue.
     "/admin/sprite/",
     "/admin/jsi18n/",
+    # The API's OpenAPI schema and its docs: how to call it, no one's data.
+    "/api/schema/",
+    "/api/docs/",
 )
 
 PERSONAS = {
@@ -239,6 +244,8 @@ KWARG_MODELS = {
     "template_id": CertificateTemplate,
     # A trust's monthly report (/reports/monthly/<report_id>/download/): trust B's.
     "report_id": MonthlyReport,
+    # An API token (/accounts/api-tokens/<token_id>/revoke/): trust B's administrator's.
+    "token_id": ApiToken,
 }
 # Where a route's `pk` is not of the model its view declares, or the view declares none.
 ROUTE_MODELS = {
@@ -252,6 +259,10 @@ ROUTE_MODELS = {
     "admin/settings/": Site,  # site settings, by site
     "admin/documents/chooser/chosen/": "wagtaildocs.Document",
     "admin/pages/^(?P<pk>": Page,
+    # The REST API (api/urls.py): trust B's cohort; a programme is no one's data (everyone
+    # signed in sees it), so its route is pointed at the programme of trust B's records.
+    "api/v1/^cohorts/": Cohort,
+    "api/v1/^programmes/": ProgrammeOfTrustB,
 }
 # Parameters that are not ids: a value that reaches the view. Names, keys, tokens.
 TEXT_VALUES = {
@@ -407,6 +418,10 @@ def world(db, trust_a, trust_b, superuser):
     )
     give_totp(other_admin)
     give_totp(superuser)
+    other_token, _ = api_token_create(
+        owner=other_admin, name="Southvale HR feed", scope="write",
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )  # fmt: skip
     module = ModulePageFactory(title="Sentinel module")
     records = {
         User: [sentinel.pk, superuser.pk],
@@ -427,6 +442,7 @@ def world(db, trust_a, trust_b, superuser):
         Site: [Site.objects.get(is_default_site=True).pk],
         OwnTrust: [trust_a.pk],
         Region: [Region.objects.get(code="Y56").pk],
+        ApiToken: [other_token.pk],
     }
     # A London trust, so that London's comparison exists (for a national lead) and is
     # refused as another region's, not as an empty one.
@@ -738,6 +754,10 @@ def protected_querysets(trust_b, acting) -> dict:
         ),
         "their sessions": UserSession.objects.filter(user__in=protected_people).values_list(
             "session_key", "user_id"
+        ),
+        # Revoking or making one for them would be a change (last use is not: the API's own).
+        "their API tokens": ApiToken.objects.filter(owner__in=protected_people).values_list(
+            "pk", "owner_id", "scope", "expires_at", "revoked_at"
         ),
     }
     if acting is not None:

@@ -17,6 +17,7 @@ APPS = [
     "coffee",
     "outcomes",
     "reports",
+    "api",
 ]
 FEATURE_APPS = {
     "programmes",
@@ -29,6 +30,7 @@ FEATURE_APPS = {
     "coffee",
     "outcomes",
     "reports",
+    "api",
 }
 
 
@@ -90,6 +92,9 @@ LAYERS["reports"] = {
     "outcomes",
     *LAYERS["certificates"],
 }
+# The REST API serves every app's data through their selectors, services and the permissions
+# module; it sits on top with reports, and nothing but config.urls imports it.
+LAYERS["api"] = {"reports", *LAYERS["reports"]}
 DEV_ONLY = {"demo", "bench"}
 # config's own modules (settings, celery, wsgi, asgi) name apps only as strings; config.urls
 # is exempt: it is the one place that imports every app's views.

@@ -37,3 +37,26 @@ def test_groups_and_escaping():
     assert "<i>" not in html and "&lt;i&gt;" in html
     _, _, html = _both(CHOICES, None, {})
     assert "<b>" not in html and "&quot;&lt;b&gt;" in html
+
+
+def test_every_date_input_writes_an_iso_value_the_browser_can_show():
+    """A type="date" input shows nothing for the locale's 03/03/2027, so a date already held
+    (a project's presentation day, a role's start) looked blank and was lost on saving."""
+    import datetime
+
+    from api.forms import TokenForm
+    from pairing.forms import DATE_INPUT as PAIRING_DATE
+    from people.role_forms import DATE_INPUT as ROLE_DATE
+    from programmes.admin_sessions import SessionForm
+    from reports.forms import DateInput
+
+    day = datetime.date(2027, 3, 3)
+    widgets = [
+        PAIRING_DATE,
+        ROLE_DATE,
+        DateInput(),
+        SessionForm.base_fields["date"].widget,
+        TokenForm.base_fields["expires_on"].widget,
+    ]
+    for widget in widgets:
+        assert 'value="2027-03-03"' in widget.render("day", day), widget

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "outcomes",  # a programme's effect: self-assessment and follow-up surveys
     "reports",  # trust reporting at /reports/: aggregates only, small numbers suppressed
     "outbox",  # background work: the transactional outbox and the claim helper
+    "api",  # the REST API at /api/: personal tokens, scoped exactly like the site
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -98,6 +99,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files (no CDN)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -692,3 +696,35 @@ for _key, _days in RETENTION.items():
         raise ImproperlyConfigured(
             f"RETENTION_{_key.upper()} must be a positive number of days, not {_days}."
         )
+
+
+# --- REST API (api/) ---------------------------------------------------------------------------
+# JSON only (api.base): DRF's browsable HTML pages carry an inline script the CSP refuses;
+# the docs are Swagger UI at /api/docs/, served from our static files with its start-up script
+# in a file of its own (drf-spectacular's "split" view), so the CSP stays as it is.
+REST_FRAMEWORK = {
+    # The API's own views set their authentication, permissions, limits and errors
+    # (api.base), so Wagtail's admin API, which runs on DRF too, keeps its own. The global
+    # default is the session alone: never HTTP Basic, which would take passwords past the
+    # sign-in page's lockout and two-factor step.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Requests per token (or per person, in a session) — "<n>/second|minute|hour|day".
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tandem API",
+    "DESCRIPTION": (
+        "Programmes, cohorts, enrolments, sessions and attendance, pairs, certificates, role "
+        "history and report aggregates — scoped exactly as on the site: a token sees what its "
+        "owner may see. Authenticate with `Authorization: Bearer <token>` (make a token on "
+        "your account page). Errors are `application/problem+json`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.only_this_api"],
+}

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "REST API"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The token's subject-access source and visibility rule (found at start-up).
+        from . import permissions, personal_data, schema  # noqa: F401

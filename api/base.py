@@ -1,0 +1,27 @@
+"""What every view of the API is made of: token or session authentication, the access rule,
+the rate limit, cursor pagination, JSON only, and problem+json errors. Set on the views, not
+as DRF's global defaults: Wagtail's own admin API (its choosers and explorer) runs on DRF
+too, and must keep its own rules."""
+
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+
+from .authentication import TokenAuthentication
+from .etags import ETagMixin
+from .pagination import Cursor
+from .permissions import TandemAccess
+from .problems import ProblemJSONRenderer, exception_handler
+from .throttling import TokenRateThrottle
+
+
+class ApiViewMixin(ETagMixin):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [TandemAccess]
+    throttle_classes = [TokenRateThrottle]
+    pagination_class = Cursor
+    renderer_classes = [JSONRenderer, ProblemJSONRenderer]
+    parser_classes = [JSONParser]
+
+    def get_exception_handler(self):
+        return exception_handler

@@ -1,0 +1,20 @@
+"""/api/: the OpenAPI schema and its docs, and version 1 of the resources under /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "api"
+
+# No root view listing the routes (the schema does that) and no format suffixes: JSON only.
+router = SimpleRouter(trailing_slash=True)
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("cohorts", views.CohortViewSet, basename="cohort")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", include(router.urls)),
+]

@@ -1,0 +1,44 @@
+"""The API's resources, version 1. Every queryset starts from people.permissions.visible for
+the requesting person — the token's owner — so the API shows exactly what the site would
+show them: another trust's object is a 404, as on the site."""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+
+from people.permissions import visible
+from programmes.models import Cohort, Programme
+
+from . import serializers
+from .base import ApiViewMixin
+from .filters import CohortFilter
+
+
+class ScopedViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """A read-only resource scoped through the one permissions module."""
+
+    model = None
+
+    def get_queryset(self):
+        return visible(self.request.user, self.model)
+
+
+class ProgrammeViewSet(ScopedViewSet):
+    """Programmes: every signed-in person sees them all (they are no one's personal data)."""
+
+    model = Programme
+    serializer_class = serializers.ProgrammeSerializer
+
+
+class CohortViewSet(ScopedViewSet):
+    """Cohorts you may see: those your trust hosts (administrators), those you facilitate,
+    those you are enrolled in."""
+
+    model = Cohort
+    serializer_class = serializers.CohortSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CohortFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("host_trust")

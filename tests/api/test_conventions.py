@@ -1,0 +1,147 @@
+"""The API's conventions: the OpenAPI schema and its docs (served from our own files, CSP
+intact), cursor pagination with a constant number of queries per page, filters that refuse
+bad values, ETag/If-None-Match, problem+json errors, a rate limit per token with
+Retry-After, JSON only, and scoping by the one permissions module."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from people.access import AccessRole
+from tests.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+from .helpers import api_client, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_is_openapi_3_and_the_docs_load_without_a_cdn(client, administrator):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/cohorts/" in document["paths"]
+    assert document["components"]["securitySchemes"]["tokenAuth"]["scheme"] == "bearer"
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    page = docs.content.decode()
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower() and "unpkg" not in page and "jsdelivr" not in page
+    # No inline script without the response's nonce: the CSP stands as it is.
+    assert (
+        "unsafe-inline" not in docs["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    )
+
+
+def test_cohorts_are_scoped_like_the_site_and_another_trusts_are_404(
+    administrator, trust_a, trust_b
+):
+    ours = CohortFactory(host_trust=trust_a, name="Northshire spring")
+    theirs = CohortFactory(host_trust=trust_b, name="Southvale spring")
+    api = api_client(token_for(administrator))
+    listed = api.get("/api/v1/cohorts/").json()
+    assert [row["id"] for row in listed["results"]] == [ours.pk]
+    assert listed["results"][0]["host_trust"] == trust_a.ods_code
+    assert api.get(f"/api/v1/cohorts/{ours.pk}/").status_code == 200
+    refused = api.get(f"/api/v1/cohorts/{theirs.pk}/")
+    assert refused.status_code == 404
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["status"] == 404
+    # Filtering for the other trust shows nothing either.
+    assert api.get("/api/v1/cohorts/", {"trust": trust_b.ods_code}).json()["results"] == []
+
+
+def test_a_participant_session_sees_their_own_cohorts_only(client, participant, trust_a):
+    mine = CohortFactory(host_trust=trust_a)
+    CohortFactory(host_trust=trust_a)
+    EnrolmentFactory(person=participant, cohort=mine)
+    client.force_login(participant)
+    listed = client.get("/api/v1/cohorts/").json()
+    assert [row["id"] for row in listed["results"]] == [mine.pk]
+
+
+def test_pages_follow_the_cursor_with_the_same_queries_each(administrator, trust_a):
+    programme = ProgrammeFactory()
+    for _ in range(7):
+        CohortFactory(host_trust=trust_a, programme=programme)
+    api = api_client(token_for(administrator))
+    url, seen, counts = "/api/v1/cohorts/?page_size=3", [], []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            page = api.get(url).json()
+        counts.append(len(captured))
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert len(seen) == 7 and seen == sorted(seen)
+    # Each page: the token with its owner, the owner's authenticator (two-factor rule), their
+    # access grants, the cohorts (no COUNT) — the same for every page; the first also notes
+    # when the token was last used (at most once a minute).
+    assert counts[1:] == [counts[1]] * (len(counts) - 1), counts
+    assert counts[0] == counts[1] + 1 and counts[1] <= 5, counts
+
+
+def test_bad_filters_are_a_400_with_the_reason(administrator):
+    api = api_client(token_for(administrator))
+    response = api.get("/api/v1/cohorts/", {"status": "sort-of", "starts_after": "soon"})
+    assert response.status_code == 400
+    body = response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    assert set(body["errors"]) == {"status", "starts_after"}
+    bad_cursor = api.get("/api/v1/cohorts/", {"cursor": "not-a-cursor"})
+    assert bad_cursor.status_code == 404 and "cursor" in bad_cursor.json()["detail"].lower()
+
+
+def test_an_unchanged_list_is_a_304(administrator, trust_a):
+    CohortFactory(host_trust=trust_a)
+    api = api_client(token_for(administrator))
+    first = api.get("/api/v1/cohorts/")
+    etag = first["ETag"]
+    assert "Authorization" in first["Vary"]
+    again = api.get("/api/v1/cohorts/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    CohortFactory(host_trust=trust_a)
+    changed = api.get("/api/v1/cohorts/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_the_rate_limit_is_per_token_with_retry_after(settings, administrator, trust_a):
+    settings.API_RATE_LIMIT = "3/minute"
+    one = api_client(token_for(administrator, name="One"))
+    for _ in range(3):
+        assert one.get("/api/v1/programmes/").status_code == 200
+    limited = one.get("/api/v1/programmes/")
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    assert "wait" in limited.json()["detail"]
+    # Another token of someone else has its own allowance.
+    other = UserFactory(trust=trust_a, roles=[AccessRole.FACILITATOR])
+    assert api_client(token_for(other)).get("/api/v1/programmes/").status_code == 200
+
+
+def test_writes_are_refused_to_a_read_token_and_to_read_only_resources(administrator):
+    read = api_client(token_for(administrator, name="Read"))
+    response = read.post("/api/v1/programmes/", {}, content_type="application/json")
+    assert response.status_code == 403 and "read only" in response.json()["detail"]
+    write = api_client(token_for(administrator, scope="write", name="Write"))
+    response = write.post("/api/v1/programmes/", {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_anonymous_requests_are_told_how_to_sign_in(client):
+    response = client.get("/api/v1/cohorts/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "API token" in response.json()["detail"]
+
+
+def test_a_staff_session_without_two_factor_reaches_nothing(client, administrator):
+    client.force_login(administrator)  # no authenticator set up
+    response = client.get("/api/v1/programmes/")
+    assert response.status_code == 403
+    assert "two-factor" in response.json()["detail"]
