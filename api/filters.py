@@ -3,7 +3,7 @@ Unknown filter values are a 400 with the reason, not an empty list."""
 
 import django_filters
 
-from programmes.models import Cohort, CohortStatus
+from programmes.models import Attendance, Cohort, CohortStatus, Mark, Session, SessionStatus
 
 
 class CohortFilter(django_filters.FilterSet):
@@ -21,3 +21,28 @@ class CohortFilter(django_filters.FilterSet):
     class Meta:
         model = Cohort
         fields = ["programme", "trust", "status", "starts_after", "starts_before"]
+
+
+class SessionFilter(django_filters.FilterSet):
+    starts_after = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="gte", help_text="Starting at or after (ISO 8601)."
+    )
+    starts_before = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="lte", help_text="Starting at or before (ISO 8601)."
+    )
+    status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+
+    class Meta:
+        model = Session
+        fields = ["cohort", "status", "starts_after", "starts_before"]
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    cohort = django_filters.NumberFilter(field_name="session__cohort_id")
+    mark = django_filters.ChoiceFilter(choices=Mark.choices)
+    marked_after = django_filters.IsoDateTimeFilter(field_name="marked_at", lookup_expr="gte")
+    marked_before = django_filters.IsoDateTimeFilter(field_name="marked_at", lookup_expr="lte")
+
+    class Meta:
+        model = Attendance
+        fields = ["session", "enrolment", "cohort", "mark", "marked_after", "marked_before"]

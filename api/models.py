@@ -64,3 +64,25 @@ class ApiToken(models.Model):
     @property
     def may_write(self) -> bool:
         return self.scope == Scope.WRITE
+
+
+class IdempotentRequest(models.Model):
+    """A write made with an ``Idempotency-Key`` header: its key, a digest of the request, and
+    the response it got — so the same request sent again (a phone that lost its signal before
+    the answer came) gets the same answer and writes nothing twice. Kept a day
+    (``IDEMPOTENCY_HOURS``); the key is per person, so two people's keys never collide."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="api_one_request_per_key")
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.owner_id})"

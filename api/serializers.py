@@ -1,9 +1,11 @@
 """What the API shows of each resource: the fields a trust's system or a phone app needs,
 never more (no reflections, no secrets). Read-only serializers unless a resource is written."""
 
+from collections import Counter
+
 from rest_framework import serializers
 
-from programmes.models import Cohort, Programme
+from programmes.models import Attendance, Cohort, Mark, Programme, Session
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -39,3 +41,83 @@ class CohortSerializer(serializers.ModelSerializer):
             "status",
         ]
         read_only_fields = fields
+
+
+class StrictSerializer(serializers.Serializer):
+    """Input that names a field we do not know is refused, not silently ignored: a client
+    that misspells ``note`` as ``notes`` should hear of it."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field: leave it out."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    # Not the check-in code: it is for the room, and would let anyone check in from afar.
+    class Meta:
+        model = Session
+        fields = [
+            "id", "cohort", "title", "kind", "starts_at", "ends_at", "place", "online_url",
+            "status",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendance
+        fields = [
+            "id", "session", "enrolment", "mark", "note", "source", "marked_at",
+            "checked_in_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MarkInput(StrictSerializer):
+    enrolment = serializers.IntegerField(min_value=1)
+    mark = serializers.ChoiceField(choices=Mark.choices)
+    note = serializers.CharField(
+        max_length=Attendance._meta.get_field("note").max_length,
+        allow_blank=True,
+        required=False,
+        default="",
+        trim_whitespace=True,
+    )
+
+
+class RegisterInput(StrictSerializer):
+    marks = MarkInput(many=True, allow_empty=False, max_length=2000)
+
+    def validate_marks(self, marks):
+        counts = Counter(m["enrolment"] for m in marks)
+        doubled = sorted(e for e, n in counts.items() if n > 1)
+        if doubled:
+            raise serializers.ValidationError(
+                f"Each enrolment once only: {', '.join(map(str, doubled))} appear more than once."
+            )
+        return marks
+
+
+class RegisterRow(serializers.Serializer):
+    enrolment = serializers.IntegerField()
+    person = serializers.CharField(help_text="Their name, as on the site's register.")
+    professional_group = serializers.CharField()
+    expected = serializers.BooleanField(
+        help_text="False for someone who got their place after the session: leave unmarked."
+    )
+    mark = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)
+
+
+class RegisterOutput(serializers.Serializer):
+    session = serializers.IntegerField()
+    created = serializers.IntegerField(required=False)
+    changed = serializers.IntegerField(required=False)
+    unchanged = serializers.IntegerField(required=False)
+    rows = RegisterRow(many=True)

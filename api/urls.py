@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import registers, views
 
 app_name = "api"
 
@@ -12,6 +12,8 @@ app_name = "api"
 router = SimpleRouter(trailing_slash=True)
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("cohorts", views.CohortViewSet, basename="cohort")
+router.register("sessions", registers.SessionViewSet, basename="session")
+router.register("attendance", registers.AttendanceViewSet, basename="attendance")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -22,8 +22,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .models import Attendance, AttendanceChange, Enrolment, Mark, Session
+from .models import AttendanceChange, Enrolment, Mark, Session
 from .permissions import attendance_report_cohorts, register_sessions
+from .selectors import register_entries
 
 
 @dataclass
@@ -60,31 +61,17 @@ def _session_for(user, session_id: int) -> Session:
 def _rows(session: Session) -> list[Row]:
     """Everyone on the register with what is recorded for them: two queries (the people,
     their marks)."""
-    enrolments = (
-        Enrolment.objects.on_register(session)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-    saved = {
-        a.enrolment_id: a
-        for a in Attendance.objects.filter(session=session).only(
-            "enrolment_id", "mark", "note", "source"
+    return [
+        Row(
+            enrolment=enrolment,
+            mark=mark.mark if mark else "",
+            note=mark.note if mark else "",
+            saved_mark=mark.mark if mark else "",
+            source=mark.source if mark else "",
+            expected=enrolment.seated_before(session.ends_at),
         )
-    }
-    rows = []
-    for enrolment in enrolments:
-        mark = saved.get(enrolment.pk)
-        rows.append(
-            Row(
-                enrolment=enrolment,
-                mark=mark.mark if mark else "",
-                note=mark.note if mark else "",
-                saved_mark=mark.mark if mark else "",
-                source=mark.source if mark else "",
-                expected=enrolment.seated_before(session.ends_at),
-            )
-        )
-    return rows
+        for enrolment, mark in register_entries(session)
+    ]
 
 
 def _read_post(rows: list[Row], data) -> tuple[dict[int, tuple[str, str]], list[str]]:

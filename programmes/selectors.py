@@ -16,6 +16,7 @@ from .attendance_report import AttendanceSummary, summary_of, with_attendance_co
 from .models import (
     SEATED,
     TRANSITIONS,
+    Attendance,
     Cohort,
     Enrolment,
     EnrolmentAction,
@@ -198,3 +199,21 @@ def runs_sessions(person) -> bool:
     if person is None or not person.is_authenticated:
         return False
     return register_sessions(person).exists()
+
+
+def register_entries(session) -> list[tuple[Enrolment, Attendance | None]]:
+    """Everyone on ``session``'s register (Enrolment.on_register), by surname, with what is
+    recorded for them, if anything: two queries (the people, their marks). The register page
+    and the API's register read it."""
+    enrolments = (
+        Enrolment.objects.on_register(session)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    saved = {
+        a.enrolment_id: a
+        for a in Attendance.objects.filter(session=session).only(
+            "enrolment_id", "mark", "note", "source"
+        )
+    }
+    return [(enrolment, saved.get(enrolment.pk)) for enrolment in enrolments]

@@ -262,6 +262,8 @@ ROUTE_MODELS = {
     # The REST API (api/urls.py): trust B's cohort; a programme is no one's data (everyone
     # signed in sees it), so its route is pointed at the programme of trust B's records.
     "api/v1/^cohorts/": Cohort,
+    "api/v1/^sessions/": Session,
+    "api/v1/^attendance/": Attendance,
     "api/v1/^programmes/": ProgrammeOfTrustB,
 }
 # Parameters that are not ids: a value that reaches the view. Names, keys, tokens.
@@ -468,7 +470,7 @@ def world(db, trust_a, trust_b, superuser):
         starts_at=now - datetime.timedelta(minutes=20),
         ends_at=now + datetime.timedelta(hours=2),
     )
-    Attendance.objects.create(
+    mark_b = Attendance.objects.create(
         session=session_b,
         enrolment=enrolment_b,
         mark="late",
@@ -476,6 +478,7 @@ def world(db, trust_a, trust_b, superuser):
         source="register",
     )
     records[Session] = [session_b.pk]
+    records[Attendance] = [mark_b.pk]
     records[Enrolment] = [enrolment_b.pk, pending_b.pk, waiting_b.pk]
     # The sentinel's open invitation to a trust B colleague to apply together.
     records[PairApplication] = [

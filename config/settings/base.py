@@ -712,6 +712,7 @@ REST_FRAMEWORK = {
 }
 # Requests per token (or per person, in a session) — "<n>/second|minute|hour|day".
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)  # a 413 above it
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tandem API",
     "DESCRIPTION": (

@@ -151,3 +151,22 @@ def test_an_expiry_in_the_past_cannot_be_stored(administrator):
             owner=administrator, name="X", scope="read",
             expires_on=timezone.localdate() - datetime.timedelta(days=1),
         )  # fmt: skip
+
+
+def test_every_model_that_points_at_a_person_is_declared():
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.models import ForeignKey
+
+    from api.personal_data import PERSON_LINKED_MODELS
+    from privacy import registry
+
+    person_model = apps.get_model(settings.AUTH_USER_MODEL)
+    linked = {
+        model
+        for model in apps.get_app_config("api").get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, ForeignKey) and field.related_model is person_model
+    }
+    assert linked == set(PERSON_LINKED_MODELS)
+    assert set(PERSON_LINKED_MODELS.values()) <= {s.name for s in registry.sources()}
