@@ -3,7 +3,17 @@ Unknown filter values are a 400 with the reason, not an empty list."""
 
 import django_filters
 
-from programmes.models import Attendance, Cohort, CohortStatus, Mark, Session, SessionStatus
+from people.models import ProfessionalGroup, RoleAppointment, RoleCategory
+from programmes.models import (
+    Attendance,
+    Cohort,
+    CohortStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Mark,
+    Session,
+    SessionStatus,
+)
 
 
 class CohortFilter(django_filters.FilterSet):
@@ -46,3 +56,31 @@ class AttendanceFilter(django_filters.FilterSet):
     class Meta:
         model = Attendance
         fields = ["session", "enrolment", "cohort", "mark", "marked_after", "marked_before"]
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(
+        field_name="trust__ods_code", help_text="The trust they enrolled for (ODS code)."
+    )
+    status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices)
+    professional_group = django_filters.ChoiceFilter(choices=ProfessionalGroup.choices)
+
+    class Meta:
+        model = Enrolment
+        fields = ["cohort", "person", "trust", "status", "professional_group"]
+
+
+class RoleAppointmentFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(field_name="trust__ods_code")
+    category = django_filters.ChoiceFilter(choices=RoleCategory.choices)
+    current = django_filters.BooleanFilter(method="_current", help_text="Held today.")
+    starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+
+    class Meta:
+        model = RoleAppointment
+        fields = ["person", "trust", "category", "current", "starts_after", "starts_before"]
+
+    def _current(self, queryset, name, value):
+        held = RoleAppointment.objects.current().values("pk")
+        return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)

@@ -48,7 +48,7 @@ def _detail_text(detail) -> str:
     return str(detail)
 
 
-def problem(status_code: int, detail: str, *, errors=None, headers=None) -> Response:
+def problem(status_code: int, detail: str, *, errors=None, headers=None, extra=None) -> Response:
     body = {
         "type": "about:blank",
         "title": TITLES.get(status_code, "Error"),
@@ -57,6 +57,7 @@ def problem(status_code: int, detail: str, *, errors=None, headers=None) -> Resp
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = Response(body, status=status_code, headers=headers)
     response.content_type = PROBLEM
     return response
@@ -100,4 +101,6 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         detail = f"Too many requests for this token: wait {int(exc.wait) + 1} seconds."
-    return problem(response.status_code, detail, headers=headers)
+    return problem(
+        response.status_code, detail, headers=headers, extra=getattr(exc, "report", None)
+    )

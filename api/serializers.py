@@ -5,7 +5,8 @@ from collections import Counter
 
 from rest_framework import serializers
 
-from programmes.models import Attendance, Cohort, Mark, Programme, Session
+from people.models import RoleAppointment
+from programmes.models import Attendance, Cohort, Enrolment, Mark, Programme, Session
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -121,3 +122,29 @@ class RegisterOutput(serializers.Serializer):
     changed = serializers.IntegerField(required=False)
     unchanged = serializers.IntegerField(required=False)
     rows = RegisterRow(many=True)
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    trust = serializers.SlugRelatedField(slug_field="ods_code", read_only=True)
+
+    class Meta:
+        model = Enrolment
+        # Not goals, sponsor, or survey answers: those are the person's words, for the site.
+        fields = [
+            "id", "person", "cohort", "status", "trust", "professional_group", "created_at",
+            "status_changed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class RoleAppointmentSerializer(serializers.ModelSerializer):
+    trust = serializers.SlugRelatedField(slug_field="ods_code", read_only=True)
+    staff_number = serializers.CharField(source="person.staff_number", read_only=True)
+
+    class Meta:
+        model = RoleAppointment
+        fields = [
+            "id", "person", "staff_number", "trust", "title", "category", "starts_on",
+            "ends_on", "source",
+        ]  # fmt: skip
+        read_only_fields = fields

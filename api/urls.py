@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import registers, views
+from . import people_views, registers, views
 
 app_name = "api"
 
@@ -14,6 +14,10 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("cohorts", views.CohortViewSet, basename="cohort")
 router.register("sessions", registers.SessionViewSet, basename="session")
 router.register("attendance", registers.AttendanceViewSet, basename="attendance")
+router.register("enrolments", people_views.EnrolmentViewSet, basename="enrolment")
+router.register(
+    "role-appointments", people_views.RoleAppointmentViewSet, basename="role-appointment"
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

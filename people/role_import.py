@@ -373,6 +373,14 @@ def role_import_check(*, by, trust: Trust, uploaded) -> RoleImportCheck:
     return RoleImportCheck(trust=trust, rows=rows)
 
 
+def role_import_check_cells(*, by, trust: Trust, cells: list[dict]) -> RoleImportCheck:
+    """Check rows given as cells (the API's HR feed: no file); write nothing."""
+    _require_trust(by, trust)
+    rows = [RoleRow(**cell) for cell in cells]
+    _check_rows(trust, rows)
+    return RoleImportCheck(trust=trust, rows=rows)
+
+
 def role_import_apply(*, by, trust: Trust, cells: list[dict], request=None) -> RoleImportCheck:
     """Check the held rows again and write every change in one transaction, or nothing."""
     _require_trust(by, trust)

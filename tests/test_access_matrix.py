@@ -264,6 +264,8 @@ ROUTE_MODELS = {
     "api/v1/^cohorts/": Cohort,
     "api/v1/^sessions/": Session,
     "api/v1/^attendance/": Attendance,
+    "api/v1/^enrolments/": Enrolment,
+    "api/v1/^role-appointments/": RoleAppointment,
     "api/v1/^programmes/": ProgrammeOfTrustB,
 }
 # Parameters that are not ids: a value that reaches the view. Names, keys, tokens.
