@@ -3,6 +3,8 @@ Unknown filter values are a 400 with the reason, not an empty list."""
 
 import django_filters
 
+from certificates.models import Certificate, CertificateStatus
+from pairing.models import Pairing, PairingStatus, ShadowingVisit, VisitStatus
 from people.models import ProfessionalGroup, RoleAppointment, RoleCategory
 from programmes.models import (
     Attendance,
@@ -84,3 +86,32 @@ class RoleAppointmentFilter(django_filters.FilterSet):
     def _current(self, queryset, name, value):
         held = RoleAppointment.objects.current().values("pk")
         return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
+
+
+class PairingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PairingStatus.choices)
+
+    class Meta:
+        model = Pairing
+        fields = ["cohort", "scheme", "status"]
+
+
+class ShadowingVisitFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
+    visited_after = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte")
+    visited_before = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte")
+
+    class Meta:
+        model = ShadowingVisit
+        fields = ["pairing", "status", "visited_after", "visited_before"]
+
+
+class CertificateFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CertificateStatus.choices)
+    cohort = django_filters.NumberFilter(field_name="enrolment__cohort_id")
+    issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
+    issued_before = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
+
+    class Meta:
+        model = Certificate
+        fields = ["enrolment", "cohort", "status", "issued_after", "issued_before"]

@@ -5,6 +5,8 @@ from collections import Counter
 
 from rest_framework import serializers
 
+from certificates.models import Certificate
+from pairing.models import Pairing, ShadowingVisit
 from people.models import RoleAppointment
 from programmes.models import Attendance, Cohort, Enrolment, Mark, Programme, Session
 
@@ -148,3 +150,57 @@ class RoleAppointmentSerializer(serializers.ModelSerializer):
             "ends_on", "source",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class PairingSerializer(serializers.ModelSerializer):
+    # Not the goals they agreed: those are the pair's own words, for the site.
+    class Meta:
+        model = Pairing
+        fields = [
+            "id", "cohort", "scheme", "clinician", "manager", "status", "source",
+            "meeting_frequency", "started_on", "ended_on",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ShadowingVisitSerializer(serializers.ModelSerializer):
+    # Never the reflection (what was learned) or a query's reason: the pair's private words.
+    class Meta:
+        model = ShadowingVisit
+        fields = ["id", "pairing", "shadower", "visited_on", "hours", "setting", "status"]
+        read_only_fields = fields
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="printed_code", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id", "code", "enrolment", "status", "participant_name", "programme_title",
+            "cohort_name", "cohort_starts_on", "cohort_ends_on", "cpd_hours",
+            "issuing_trust_name", "issued_on", "revoked_at", "sha256",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class VerifiedCertificateSerializer(serializers.ModelSerializer):
+    """What the public verification page shows, for machines: no ids."""
+
+    code = serializers.CharField(source="printed_code", read_only=True)
+    current_code = serializers.SerializerMethodField(
+        help_text="For a superseded certificate: the code of the one that replaced it."
+    )
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "code", "status", "participant_name", "programme_title", "cohort_starts_on",
+            "cohort_ends_on", "cpd_hours", "issuing_trust_name", "issued_on", "revoked_at",
+            "revoked_reason", "sha256", "current_code",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_current_code(self, certificate) -> str | None:
+        current = getattr(certificate, "current", None)
+        return current.printed_code if current is not None else None

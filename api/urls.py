@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import people_views, registers, views
+from . import pairs_views, people_views, registers, views
 
 app_name = "api"
 
@@ -15,6 +15,9 @@ router.register("cohorts", views.CohortViewSet, basename="cohort")
 router.register("sessions", registers.SessionViewSet, basename="session")
 router.register("attendance", registers.AttendanceViewSet, basename="attendance")
 router.register("enrolments", people_views.EnrolmentViewSet, basename="enrolment")
+router.register("pairings", pairs_views.PairingViewSet, basename="pairing")
+router.register("shadowing-visits", pairs_views.ShadowingVisitViewSet, basename="shadowing-visit")
+router.register("certificates", pairs_views.CertificateViewSet, basename="certificate")
 router.register(
     "role-appointments", people_views.RoleAppointmentViewSet, basename="role-appointment"
 )

@@ -158,6 +158,7 @@ PUBLIC_PREFIXES = (
     # The API's OpenAPI schema and its docs: how to call it, no one's data.
     "/api/schema/",
     "/api/docs/",
+    "/api/v1/certificates/verify/",  # public verification by code (PUBLIC_BY_DESIGN)
 )
 
 PERSONAS = {
@@ -174,7 +175,11 @@ PERSONAS = {
 # on it to anyone, whichever trust issued it (PRODUCT.md §4: an employer checks it without an
 # account). So the sentinel's name may appear there — and only the name: their email and
 # every other marker still may not (test_a_certificate_is_verifiable_by_anyone_by_design).
-PUBLIC_BY_DESIGN = {"/verify/": {"Sentinelson"}}
+PUBLIC_BY_DESIGN = {
+    "/verify/": {"Sentinelson"},
+    # The same verification for machines, over the API (api/pairs_views.py).
+    "/api/v1/certificates/verify/": {"Sentinelson"},
+}
 
 # Someone holding two roles: programme administrator of trust A and reporting lead of trust B.
 # They may *see* trust B's people (the reporting role), so trust B's data on their pages is
@@ -266,6 +271,9 @@ ROUTE_MODELS = {
     "api/v1/^attendance/": Attendance,
     "api/v1/^enrolments/": Enrolment,
     "api/v1/^role-appointments/": RoleAppointment,
+    "api/v1/^pairings/": Pairing,
+    "api/v1/^shadowing-visits/": ShadowingVisit,
+    "api/v1/^certificates/": Certificate,
     "api/v1/^programmes/": ProgrammeOfTrustB,
 }
 # Parameters that are not ids: a value that reaches the view. Names, keys, tokens.
