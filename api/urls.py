@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import pairs_views, people_views, registers, views
+from . import pairs_views, people_views, registers, reports_views, views
 
 app_name = "api"
 
@@ -26,4 +26,19 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/", include(router.urls)),
+    path(
+        "v1/reports/trusts/<int:trust_id>/",
+        reports_views.TrustReportView.as_view(),
+        name="report_trust",
+    ),
+    path(
+        "v1/reports/regions/<int:region_id>/",
+        reports_views.ComparisonReportView.as_view(),
+        name="report_region",
+    ),
+    path(
+        "v1/reports/national/",
+        reports_views.ComparisonReportView.as_view(),
+        name="report_national",
+    ),
 ]
