@@ -728,4 +728,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["api.schema.only_this_api"],
+    # Each model's "status" choices by its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CohortStatusEnum": "programmes.models.CohortStatus",
+        "SessionStatusEnum": "programmes.models.SessionStatus",
+        "EnrolmentStatusEnum": "programmes.models.EnrolmentStatus",
+        "PairingStatusEnum": "pairing.models.PairingStatus",
+        "VisitStatusEnum": "pairing.models.VisitStatus",
+        "CertificateStatusEnum": "certificates.models.CertificateStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.problems_documented",
+    ],
 }

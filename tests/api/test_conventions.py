@@ -145,3 +145,15 @@ def test_a_staff_session_without_two_factor_reaches_nothing(client, administrato
     response = client.get("/api/v1/programmes/")
     assert response.status_code == 403
     assert "two-factor" in response.json()["detail"]
+
+
+def test_every_operation_documents_its_errors_as_problem_json(client):
+    document = client.get("/api/schema/?format=json").json()
+    assert document["components"]["schemas"]["Problem"]["required"] == [
+        "type", "title", "status", "detail"
+    ]  # fmt: skip
+    operations = [op for ops in document["paths"].values() for op in ops.values()]
+    assert len(operations) > 20
+    for operation in operations:
+        error = operation["responses"]["default"]["content"]
+        assert "application/problem+json" in error
