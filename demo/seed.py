@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from .api import seed_api_tokens, token_lines
 from .certificates import seed_certificates
 from .coffee import seed_coffee
 from .content import seed_content
@@ -62,6 +63,8 @@ STEPS: list[Callable[[SeedRun], None]] = [
     # Last month's report for the first trust, rendered now (demo.monthly_reports). Last, so
     # that it counts everything above.
     seed_monthly_reports,
+    # Two API tokens with known values, for the README's curl examples (demo.api).
+    seed_api_tokens,
 ]
 
 
@@ -90,4 +93,4 @@ def login_table(run: SeedRun) -> str:
         "Staff roles need a two-factor code: run `.venv/bin/python manage.py demo_totp_code`, "
         f"or add the secret {DEMO_TOTP_SECRET} to an authenticator app."
     )
-    return "\n".join([heading, *lines, footer])
+    return "\n".join([heading, *lines, footer, *token_lines()])
