@@ -6,6 +6,7 @@ bench would make production import django.test.
 """
 
 from . import (  # noqa: F401  (registers their benchmarks)
+    api,
     attendance,
     cache,
     certificates,
