@@ -76,7 +76,10 @@ def seeded(trust_a, settings):
         "cohorts": cohort.pk,
         "sessions": session.pk,
         "attendance": mark.pk,
-        "enrolments": [e.pk for e in places],
+        "enrolments": places[0].pk,
+        "places": [e.pk for e in places],
+        "trust_id": trust_a.pk,
+        "region_id": trust_a.region_id,
     }
     return token_for(administrator, scope="write"), ids
 
@@ -128,11 +131,22 @@ def api_schema(seeded, app, request):
 
     @schema.hook
     def before_generate_path_parameters(context, strategy):
-        # Half the time an id that exists: the resource's, or the register's session.
-        real = ids[context.operation.path.split("/")[3]]
-        return st.one_of(strategy, st.just({"id": real}))
+        # Half the time an id that exists (the resource's, the register's session, the
+        # report's trust or region) where the seed has one.
+        real = real_path_parameters(context.operation.path, ids)
+        return strategy if real is None else st.one_of(strategy, st.just(real))
 
     return schema
+
+
+def real_path_parameters(path: str, ids: dict) -> dict | None:
+    resource = path.split("/")[3]
+    if "{id}" in path and resource in ids:
+        return {"id": ids[resource]}
+    for name in ("trust_id", "region_id"):
+        if f"{{{name}}}" in path:
+            return {name: ids[name]}
+    return None
 
 
 def authorised(token):
@@ -154,10 +168,10 @@ def test_every_operation_keeps_to_its_schema(case, seeded):
 
 def test_a_clients_requests_with_real_ids_keep_to_the_schema(api_schema, seeded):
     token, ids = seeded
-    first, second, third = ids["enrolments"]
+    first, second, third = ids["places"]
     cases = [
         api_schema[path]["GET"].Case(path_parameters={"id": ids[resource]})
-        for resource in ("programmes", "cohorts", "sessions", "attendance")
+        for resource in ("programmes", "cohorts", "sessions", "attendance", "enrolments")
         for path in (f"/api/v1/{resource}/", f"/api/v1/{resource}/{{id}}/")
     ]
     register = api_schema["/api/v1/sessions/{id}/register/"]
