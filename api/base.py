@@ -13,7 +13,7 @@ from .authentication import TokenAuthentication
 from .etags import ETagMixin
 from .pagination import Cursor
 from .permissions import TandemAccess
-from .problems import ProblemJSONRenderer, exception_handler
+from .problems import exception_handler
 from .throttling import TokenRateThrottle
 
 
@@ -27,7 +27,8 @@ class ApiViewMixin(ETagMixin):
     permission_classes = [TandemAccess]
     throttle_classes = [TokenRateThrottle]
     pagination_class = Cursor
-    renderer_classes = [JSONRenderer, ProblemJSONRenderer]
+    # Errors are JSON too, labelled application/problem+json by api.problems.
+    renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
 
     def get_exception_handler(self):

@@ -1,7 +1,14 @@
 """Filters on the fields people filter on (django-filter): trust, cohort, status, dates.
-Unknown filter values are a 400 with the reason, not an empty list."""
+Unknown filter values are a 400 with the reason, not an empty list.
+
+Ids are plain numbers (IdFilter), not django-filter's default choice of a model: that checks
+the id against every row, so another trust's real id (an empty list) and one that exists
+nowhere (a 400) could be told apart. Times are bounded to what the database can hold."""
+
+import datetime
 
 import django_filters
+from django import forms
 
 from certificates.models import Certificate, CertificateStatus
 from pairing.models import Pairing, PairingStatus, ShadowingVisit, VisitStatus
@@ -17,8 +24,42 @@ from programmes.models import (
     SessionStatus,
 )
 
+# The largest id a bigint column holds: a bigger number matches nothing, so it is refused.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("help_text", "An id.")
+        super().__init__(*args, **kwargs)
+
+
+class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment PostgreSQL and SQLite can both hold: a UTC offset under 16 hours
+    and a year from 1900 to 2200 (Python allows up to 24 hours and years 1 to 9999)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) >= datetime.timedelta(hours=16):
+            raise forms.ValidationError("Give a time zone offset under 16 hours, e.g. +01:00.")
+        if not 1900 <= moment.year <= 2200:
+            raise forms.ValidationError("Give a year from 1900 to 2200.")
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedDateTimeField
+
 
 class CohortFilter(django_filters.FilterSet):
+    programme = IdFilter(field_name="programme_id")
     trust = django_filters.CharFilter(
         field_name="host_trust__ods_code", help_text="The host trust's ODS code, e.g. RXZ."
     )
@@ -36,10 +77,11 @@ class CohortFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
-    starts_after = django_filters.IsoDateTimeFilter(
+    cohort = IdFilter(field_name="cohort_id")
+    starts_after = MomentFilter(
         field_name="starts_at", lookup_expr="gte", help_text="Starting at or after (ISO 8601)."
     )
-    starts_before = django_filters.IsoDateTimeFilter(
+    starts_before = MomentFilter(
         field_name="starts_at", lookup_expr="lte", help_text="Starting at or before (ISO 8601)."
     )
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
@@ -50,10 +92,12 @@ class SessionFilter(django_filters.FilterSet):
 
 
 class AttendanceFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="session__cohort_id")
+    session = IdFilter(field_name="session_id")
+    enrolment = IdFilter(field_name="enrolment_id")
+    cohort = IdFilter(field_name="session__cohort_id")
     mark = django_filters.ChoiceFilter(choices=Mark.choices)
-    marked_after = django_filters.IsoDateTimeFilter(field_name="marked_at", lookup_expr="gte")
-    marked_before = django_filters.IsoDateTimeFilter(field_name="marked_at", lookup_expr="lte")
+    marked_after = MomentFilter(field_name="marked_at", lookup_expr="gte")
+    marked_before = MomentFilter(field_name="marked_at", lookup_expr="lte")
 
     class Meta:
         model = Attendance
@@ -61,6 +105,8 @@ class AttendanceFilter(django_filters.FilterSet):
 
 
 class EnrolmentFilter(django_filters.FilterSet):
+    cohort = IdFilter(field_name="cohort_id")
+    person = IdFilter(field_name="person_id")
     trust = django_filters.CharFilter(
         field_name="trust__ods_code", help_text="The trust they enrolled for (ODS code)."
     )
@@ -73,6 +119,7 @@ class EnrolmentFilter(django_filters.FilterSet):
 
 
 class RoleAppointmentFilter(django_filters.FilterSet):
+    person = IdFilter(field_name="person_id")
     trust = django_filters.CharFilter(field_name="trust__ods_code")
     category = django_filters.ChoiceFilter(choices=RoleCategory.choices)
     current = django_filters.BooleanFilter(method="_current", help_text="Held today.")
@@ -89,6 +136,8 @@ class RoleAppointmentFilter(django_filters.FilterSet):
 
 
 class PairingFilter(django_filters.FilterSet):
+    cohort = IdFilter(field_name="cohort_id")
+    scheme = IdFilter(field_name="scheme_id")
     status = django_filters.ChoiceFilter(choices=PairingStatus.choices)
 
     class Meta:
@@ -97,6 +146,7 @@ class PairingFilter(django_filters.FilterSet):
 
 
 class ShadowingVisitFilter(django_filters.FilterSet):
+    pairing = IdFilter(field_name="pairing_id")
     status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
     visited_after = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte")
     visited_before = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte")
@@ -108,7 +158,8 @@ class ShadowingVisitFilter(django_filters.FilterSet):
 
 class CertificateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices)
-    cohort = django_filters.NumberFilter(field_name="enrolment__cohort_id")
+    enrolment = IdFilter(field_name="enrolment_id")
+    cohort = IdFilter(field_name="enrolment__cohort_id")
     issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
     issued_before = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
 

@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.response import Response
 
 from people import role_import
@@ -153,7 +153,8 @@ class RoleAppointmentViewSet(ScopedViewSet):
 
     @extend_schema(
         request=RoleImportInput,
-        responses={200: RoleImportOutput, 400: RoleImportOutput},
+        # A refusal is a problem (documented for every operation) carrying the same report.
+        responses={200: RoleImportOutput},
         summary="The HR feed: import role history rows (all or nothing)",
     )
     @action(detail=False, methods=["post"], url_path="import")

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -33,11 +32,6 @@ TITLES = {
     429: "Too many requests",
     500: "Server error",
 }
-
-
-class ProblemJSONRenderer(JSONRenderer):
-    media_type = PROBLEM
-    format = "problem+json"
 
 
 def _detail_text(detail) -> str:

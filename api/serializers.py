@@ -62,6 +62,10 @@ class StrictSerializer(serializers.Serializer):
 
 class SessionSerializer(serializers.ModelSerializer):
     # Not the check-in code: it is for the room, and would let anyone check in from afar.
+    online_url = serializers.CharField(
+        read_only=True, help_text="The joining link of an online session; empty in person."
+    )
+
     class Meta:
         model = Session
         fields = [

@@ -1,6 +1,6 @@
 """/api/: the OpenAPI schema and its docs, and version 1 of the resources under /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -41,4 +41,6 @@ urlpatterns = [
         reports_views.ComparisonReportView.as_view(),
         name="report_national",
     ),
+    # Last: anything else under /api/ is a problem+json 404, not the site's HTML page.
+    re_path(r"^(?P<path>.*)$", views.not_found),
 ]

@@ -4,8 +4,10 @@ show them: another trust's object is a 404, as on the site."""
 
 from __future__ import annotations
 
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
 
 from people.permissions import visible
 from programmes.models import Cohort, Programme
@@ -42,3 +44,20 @@ class CohortViewSet(ScopedViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("host_trust")
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal would be the site's HTML page instead
+def not_found(request, path=""):
+    """Any address under /api/ that names no route: a problem, not the site's HTML page."""
+    from .problems import problem
+
+    response = problem(
+        404,
+        "No such API address. Addresses end with a slash, and ids are whole numbers; "
+        "/api/docs/ lists every route.",
+    )
+    response.accepted_renderer = JSONRenderer()
+    response.accepted_media_type = "application/json"
+    response.renderer_context = {}
+    response.render()
+    return response

@@ -292,6 +292,8 @@ TEXT_VALUES = {
     # A trust's report table and its format (/reports/trusts/<trust_id>/<table>.<format>).
     "table": "participants",
     "export_format": "csv",
+    # The API's catch-all (anything under /api/ naming no route): a problem+json 404.
+    "path": "nothing-here/",
 }
 # Ids of things the world does not make (in-progress uploads, workflow states, editing
 # sessions): any number; the view must refuse or 404 without erring.

@@ -157,3 +157,34 @@ def test_every_operation_documents_its_errors_as_problem_json(client):
     for operation in operations:
         error = operation["responses"]["default"]["content"]
         assert "application/problem+json" in error
+
+
+def test_what_the_fuzz_found_is_a_clear_4xx_never_a_500(administrator):
+    """Regressions of tests/api/test_schema_fuzz.py's findings: malformed ids, numbers no
+    column holds, time zone offsets PostgreSQL refuses, addresses that name no route."""
+    api = api_client(token_for(administrator, scope="write"))
+    for path in ("/api/v1/sessions/abc/register/", "/api/v1/attendance/0.5/",
+                 "/api/v1/reports/trusts/abc/", "/api/v1/nothing-here/"):  # fmt: skip
+        response = api.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/problem+json", path
+    posted = api.post("/api/v1/enrolments/abc/transitions/", {}, content_type="application/json")
+    assert posted.status_code == 404
+    for query in ({"cohort": "1e30"}, {"cohort": str(2**64)}, {"session": "-1"},
+                  {"marked_after": "0321-09-12T23:29:22+17:55"},
+                  {"marked_before": "9999-12-31T23:59:59-01:00"}):  # fmt: skip
+        response = api.get("/api/v1/attendance/", query)
+        assert response.status_code == 400, query
+        assert set(response.json()["errors"]) == set(query), query
+    # JSON is the one format: asking for another is a 404 problem, not a mislabelled 200.
+    other = api.get("/api/v1/attendance/", {"format": "problem+json"})
+    assert other.status_code == 404 and other["Content-Type"] == "application/problem+json"
+
+
+def test_another_trusts_id_in_a_filter_looks_like_one_that_does_not_exist(administrator, trust_b):
+    theirs = CohortFactory(host_trust=trust_b)
+    api = api_client(token_for(administrator))
+    real = api.get("/api/v1/enrolments/", {"cohort": theirs.pk})
+    made_up = api.get("/api/v1/enrolments/", {"cohort": theirs.pk + 1000})
+    assert real.status_code == made_up.status_code == 200
+    assert real.json()["results"] == made_up.json()["results"] == []
