@@ -26,7 +26,15 @@ EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz/")
 # Where a person whose profile is missing something may still go: sign-in, sign-out, password
 # and 2FA pages and the profile itself (/accounts/), their own data (/account/), files the
 # pages need. Everything else, the participant pages above all, waits for the profile.
-PROFILE_STEP_EXEMPT_PREFIXES = ("/accounts/", "/account/", "/static/", "/media/", "/healthz/")
+# The API (/api/) answers for itself, in JSON: never a redirect to an HTML page.
+PROFILE_STEP_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/account/",
+    "/static/",
+    "/media/",
+    "/healthz/",
+    "/api/",
+)
 # Wagtail's own test, as its require_admin_access decorator applies it.
 ADMIN_PERMISSION = "wagtailadmin.access_admin"
 
@@ -87,6 +95,10 @@ class StaffIdleTimeoutMiddleware:
             last_seen = request.session.get(self.KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT:
                 logout(request)  # flushes the session server-side
+                if request.path.startswith("/api/"):
+                    # The API answers for itself (a token's request goes on; a session's is
+                    # refused with a reason), never with a redirect to the sign-in page.
+                    return self.get_response(request)
                 messages.info(request, "You were signed out because you had been inactive.")
                 return redirect(
                     f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}"

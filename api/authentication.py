@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
+from .services import may_hold_tokens
 from .tokens import matches, prefix_of
 
 TOUCH_EVERY = datetime.timedelta(minutes=1)
@@ -52,6 +53,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
             )
         if not row.owner.is_active:
             raise exceptions.AuthenticationFailed("The account this token belongs to is closed.")
+        if not may_hold_tokens(row.owner):
+            # They are no longer staff or a facilitator: the token went with the role.
+            raise exceptions.AuthenticationFailed(
+                "The role this token was made for has ended, so the token no longer works."
+            )
         if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         return row.owner, row

@@ -6,12 +6,12 @@ too, and must keep its own rules."""
 from django.conf import settings
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
 from .authentication import TokenAuthentication
 from .etags import ETagMixin
 from .pagination import Cursor
+from .parsers import SafeJSONParser
 from .permissions import TandemAccess
 from .problems import exception_handler
 from .throttling import TokenRateThrottle
@@ -29,7 +29,7 @@ class ApiViewMixin(ETagMixin):
     pagination_class = Cursor
     # Errors are JSON too, labelled application/problem+json by api.problems.
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     def get_exception_handler(self):
         return exception_handler

@@ -18,8 +18,11 @@ class ETagMixin:
         response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
         response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        wanted = parse_etags(request.headers.get("If-None-Match", ""))
+        response.setdefault("Cache-Control", "private, no-cache")
+        # Compared weakly (RFC 9110): a proxy that compresses the body marks the tag W/.
+        wanted = {
+            tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
+        }
         if etag in wanted or "*" in wanted:
             response.status_code = 304
             response.content = b""

@@ -9,6 +9,8 @@ import datetime
 
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 
 from certificates.models import Certificate, CertificateStatus
 from pairing.models import Pairing, PairingStatus, ShadowingVisit, VisitStatus
@@ -56,6 +58,36 @@ class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
     field_class = BoundedDateTimeField
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """A query parameter the list does not know is a 400 naming it — ``?cohort_id=`` for
+    ``?cohort=`` would otherwise quietly list everything."""
+
+    known = {"cursor", "page_size"}
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        allowed = self.known | set(filterset_class.base_filters if filterset_class else ())
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError(
+                {name: [f"Unknown filter: use one of {', '.join(sorted(allowed))}."]
+                 for name in unknown}
+            )  # fmt: skip
+        return super().filter_queryset(request, queryset, view)
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """true or false; anything else is a 400 (not, as django-filter's, no filter at all)."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
 
 
 class CohortFilter(django_filters.FilterSet):
@@ -122,7 +154,7 @@ class RoleAppointmentFilter(django_filters.FilterSet):
     person = IdFilter(field_name="person_id")
     trust = django_filters.CharFilter(field_name="trust__ods_code")
     category = django_filters.ChoiceFilter(choices=RoleCategory.choices)
-    current = django_filters.BooleanFilter(method="_current", help_text="Held today.")
+    current = StrictBooleanFilter(method="_current", help_text="Held today: true or false.")
     starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
 

@@ -33,8 +33,13 @@ def _digest(request) -> str:
     return hashlib.sha256(f"{request.method}\0{request.path}\0{body}".encode()).hexdigest()
 
 
-def run_once(request, perform) -> Response:
-    """``perform()`` returns the Response of a successful write (raising on refusal)."""
+def run_once(request, perform, *, keep=None, replay=None) -> Response:
+    """``perform()`` returns the Response of a successful write (raising on refusal).
+    ``keep(body)`` is what is stored of its answer and ``replay(stored)`` what a retry gets
+    back: a register keeps its counts only and is read afresh for a retry, so no one's name
+    or note is held here (nor survives their erasure)."""
+    keep = keep or (lambda body: body)
+    replay = replay or (lambda stored: stored)
     key = request.headers.get(HEADER)
     if key is None:
         with transaction.atomic():
@@ -46,7 +51,8 @@ def run_once(request, perform) -> Response:
         )
     user, digest, now = request.user, _digest(request), timezone.now()
     with transaction.atomic():
-        IdempotentRequest.objects.filter(owner=user, created_at__lt=now - KEEP).delete()
+        # Keys last a day, everyone's: the expired go on every keyed write (by created_at).
+        IdempotentRequest.objects.filter(created_at__lt=now - KEEP).delete()
         try:
             with transaction.atomic():
                 row = IdempotentRequest.objects.create(
@@ -61,12 +67,12 @@ def run_once(request, perform) -> Response:
                     f"This {HEADER} was used for a different request in the last 24 hours: "
                     "use a new key for a new request.",
                 )
-            response = Response(row.body, status=row.status_code)
+            response = Response(replay(row.body), status=row.status_code)
             response["Idempotent-Replayed"] = "true"
             return response
         response = perform()
         # As plain JSON (dates and decimals as the client saw them), to replay exactly.
         row.status_code = response.status_code
-        row.body = json.loads(JSONRenderer().render(response.data))
+        row.body = keep(json.loads(JSONRenderer().render(response.data)))
         row.save(update_fields=["status_code", "body"])
     return response

@@ -5,7 +5,6 @@ page (one limit shared by both, so the API is no way round it)."""
 
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
@@ -19,7 +18,7 @@ from certificates.verify_views import TYPED_CODE_MAX, VERIFY_MISSES
 from pairing.models import Pairing, ShadowingVisit
 
 from . import serializers
-from .filters import CertificateFilter, PairingFilter, ShadowingVisitFilter
+from .filters import CertificateFilter, PairingFilter, ShadowingVisitFilter, StrictFilterBackend
 from .views import ScopedViewSet
 
 
@@ -29,7 +28,7 @@ class PairingViewSet(ScopedViewSet):
 
     model = Pairing
     serializer_class = serializers.PairingSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = PairingFilter
 
 
@@ -39,7 +38,7 @@ class ShadowingVisitViewSet(ScopedViewSet):
 
     model = ShadowingVisit
     serializer_class = serializers.ShadowingVisitSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = ShadowingVisitFilter
 
 
@@ -53,7 +52,7 @@ class CertificateViewSet(ScopedViewSet):
 
     model = Certificate
     serializer_class = serializers.CertificateSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = CertificateFilter
 
     @extend_schema(
@@ -82,4 +81,7 @@ class CertificateViewSet(ScopedViewSet):
                 "No certificate has this code. It is 28 letters and numbers in seven groups "
                 "of four, for example K7QF-ZP2M-9XRT-4HWB-C3NE-8VDJ-6YGS."
             )
-        return Response(serializers.VerifiedCertificateSerializer(certificate).data)
+        response = Response(serializers.VerifiedCertificateSerializer(certificate).data)
+        # As the verification page: never stored, so a revocation or erasure shows at once.
+        response["Cache-Control"] = "no-store"
+        return response

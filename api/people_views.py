@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -31,7 +30,7 @@ from programmes.services.errors import (
 )
 
 from . import serializers as api_serializers
-from .filters import EnrolmentFilter, RoleAppointmentFilter
+from .filters import EnrolmentFilter, RoleAppointmentFilter, StrictFilterBackend
 from .idempotency import run_once
 from .views import ScopedViewSet
 
@@ -57,7 +56,7 @@ class EnrolmentViewSet(ScopedViewSet):
 
     model = Enrolment
     serializer_class = api_serializers.EnrolmentSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = EnrolmentFilter
 
     def get_queryset(self):
@@ -145,7 +144,7 @@ class RoleAppointmentViewSet(ScopedViewSet):
 
     model = RoleAppointment
     serializer_class = api_serializers.RoleAppointmentSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = RoleAppointmentFilter
 
     def get_queryset(self):

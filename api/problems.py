@@ -29,6 +29,7 @@ TITLES = {
     412: "Precondition failed",
     413: "Request body too large",
     415: "Unsupported media type",
+    422: "Key reused",
     429: "Too many requests",
     500: "Server error",
 }
@@ -94,7 +95,7 @@ def exception_handler(exc, context):
             "(make a token on your account page, /accounts/api-tokens/)."
         )
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        detail = f"Too many requests for this token: wait {int(exc.wait) + 1} seconds."
+        detail = f"Too many requests: wait {int(exc.wait) + 1} seconds, then try again."
     return problem(
         response.status_code, detail, headers=headers, extra=getattr(exc, "report", None)
     )

@@ -8,7 +8,6 @@ replays the first answer."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
@@ -21,7 +20,7 @@ from programmes.selectors import register_entries
 from programmes.services import register_save
 
 from . import serializers
-from .filters import AttendanceFilter, SessionFilter
+from .filters import AttendanceFilter, SessionFilter, StrictFilterBackend
 from .idempotency import HEADER, run_once
 from .views import ScopedViewSet
 
@@ -55,7 +54,7 @@ class SessionViewSet(ScopedViewSet):
 
     model = Session
     serializer_class = serializers.SessionSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = SessionFilter
 
     def _register_session(self, pk) -> Session:
@@ -99,7 +98,13 @@ class SessionViewSet(ScopedViewSet):
                 raise exceptions.ValidationError({"non_field_errors": error.messages}) from None
             return Response(_register(session, result))
 
-        return run_once(request, perform)
+        return run_once(
+            request,
+            perform,
+            # Stored: the counts; a retry reads the register afresh (no names kept).
+            keep=lambda body: {k: v for k, v in body.items() if k != "rows"},
+            replay=lambda stored: stored | {"rows": _register(session)["rows"]},
+        )
 
 
 class AttendanceViewSet(ScopedViewSet):
@@ -107,5 +112,5 @@ class AttendanceViewSet(ScopedViewSet):
 
     model = Attendance
     serializer_class = serializers.AttendanceSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = AttendanceFilter

@@ -86,7 +86,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class MarkInput(StrictSerializer):
-    enrolment = serializers.IntegerField(min_value=1)
+    enrolment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     mark = serializers.ChoiceField(choices=Mark.choices)
     note = serializers.CharField(
         max_length=Attendance._meta.get_field("note").max_length,

@@ -5,6 +5,8 @@ each request, so a deployment (or a test) can change API_RATE_LIMIT."""
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from audit.services import client_ip
+
 from .models import ApiToken
 
 
@@ -20,5 +22,7 @@ class TokenRateThrottle(SimpleRateThrottle):
         elif request.user and request.user.is_authenticated:
             ident = f"user:{request.user.pk}"
         else:
-            ident = f"ip:{self.get_ident(request)}"
+            # The project's one reading of the client's address (CLIENT_IP_HEADER), not
+            # DRF's, which trusts whatever X-Forwarded-For a client sends.
+            ident = f"ip:{client_ip(request._request) or 'unknown'}"
         return f"throttle_api_{ident}"

@@ -5,7 +5,6 @@ show them: another trust's object is a 404, as on the site."""
 from __future__ import annotations
 
 from django.views.decorators.csrf import csrf_exempt
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 
@@ -14,13 +13,14 @@ from programmes.models import Cohort, Programme
 
 from . import serializers
 from .base import ApiViewMixin
-from .filters import CohortFilter
+from .filters import CohortFilter, StrictFilterBackend
 
 
 class ScopedViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """A read-only resource scoped through the one permissions module."""
 
     model = None
+    filter_backends = [StrictFilterBackend]  # an unknown query parameter is a 400
 
     def get_queryset(self):
         return visible(self.request.user, self.model)
@@ -39,7 +39,7 @@ class CohortViewSet(ScopedViewSet):
 
     model = Cohort
     serializer_class = serializers.CohortSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = CohortFilter
 
     def get_queryset(self):

@@ -188,3 +188,43 @@ def test_another_trusts_id_in_a_filter_looks_like_one_that_does_not_exist(admini
     made_up = api.get("/api/v1/enrolments/", {"cohort": theirs.pk + 1000})
     assert real.status_code == made_up.status_code == 200
     assert real.json()["results"] == made_up.json()["results"] == []
+
+
+def test_what_the_review_found_is_refused_plainly(settings, client, trust_a):
+    """Regressions of the hostile review's findings (README, REST API)."""
+    from people.models import AccessGrant
+    from people.services import access_grant_revoke
+
+    facilitator = UserFactory(trust=trust_a, roles=[AccessRole.FACILITATOR])
+    api = api_client(token_for(facilitator, scope="write"))
+    # Unknown filters and a boolean that is neither true nor false: a 400 naming them.
+    response = api.get("/api/v1/cohorts/", {"cohort_id": "9"})
+    assert response.status_code == 400 and "cohort_id" in response.json()["errors"]
+    response = api.get("/api/v1/role-appointments/", {"current": "maybe"})
+    assert response.status_code == 400 and "current" in response.json()["errors"]
+    # JSON nested past what Python's parser reads: a 400, not a 500.
+    deep = '{"marks": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = api.put("/api/v1/sessions/1/register/", deep, content_type="application/json")
+    assert response.status_code in (400, 404) and response.status_code != 500
+    # A weak tag (a compressing proxy's) still gets its 304.
+    etag = api.get("/api/v1/programmes/")["ETag"]
+    assert api.get("/api/v1/programmes/", HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    # The role a token was made for ends: so does the token.
+    access_grant_revoke(grant=AccessGrant.objects.get(person=facilitator), by=None)
+    refused = api.get("/api/v1/cohorts/")
+    assert refused.status_code == 401 and "role" in refused.json()["detail"]
+    # Anonymous requests are limited by the real client address, not X-Forwarded-For.
+    settings.API_RATE_LIMIT = "2/minute"
+    statuses = [
+        client.get("/api/v1/certificates/verify/x/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(4)
+    ]
+    assert statuses[-1] == 429, statuses
+
+
+def test_the_api_is_never_redirected_to_an_html_page(client, trust_a):
+    newcomer = UserFactory(trust=trust_a, first_name="", last_name="")  # profile not done
+    client.force_login(newcomer)
+    response = client.get("/api/v1/programmes/")
+    assert response.status_code != 302
+    assert response["Content-Type"].startswith("application/")
