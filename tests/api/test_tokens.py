@@ -170,3 +170,11 @@ def test_every_model_that_points_at_a_person_is_declared():
     }
     assert linked == set(PERSON_LINKED_MODELS)
     assert set(PERSON_LINKED_MODELS.values()) <= {s.name for s in registry.sources()}
+
+
+def test_the_forms_errors_link_to_their_fields_and_the_title_says_so(client, administrator):
+    sign_in(client, administrator)
+    page = client.post(PAGE, {"name": "", "scope": "", "expires_on": ""}).content.decode()
+    assert "<title>Error: API tokens" in page
+    assert 'href="#id_scope"' in page and 'id="id_scope"' in page  # the radios' fieldset
+    assert 'href="#id_name"' in page
