@@ -16,6 +16,8 @@ from . import services
 from .forms import TokenForm
 from .models import ApiToken
 
+MADE_KEY = "_api_token_made"
+
 
 def _never_stored(response):
     # The page that shows a new token must not be kept by the browser or anything between.
@@ -31,7 +33,9 @@ def tokens(request):
         raise PermissionDenied("API tokens are for staff and facilitators.")
     needs_2fa = needs_two_factor(user) and not has_totp(user)
     form = TokenForm(request.POST or None)
-    made = None
+    # A new token is shown once, on the page the redirect after making it leads to (so a
+    # reload cannot make a second): held in the session until that page is shown.
+    made = request.session.pop(MADE_KEY, None) if request.method == "GET" else None
     status = 200
     if request.method == "POST" and not needs_2fa:
         if form.is_valid():
@@ -48,7 +52,8 @@ def tokens(request):
                     for problem in problems:
                         form.add_error(field if field in form.fields else None, problem)
             else:
-                form = TokenForm()
+                request.session[MADE_KEY] = made
+                return redirect("api_tokens:list")
         if form.errors:
             status = 400
     context = {

@@ -35,6 +35,8 @@ def test_the_account_page_makes_a_token_shown_once_and_stores_only_its_digest(
     assert "API tokens" in client.get("/accounts/profile/").content.decode()
     expires = timezone.localdate() + datetime.timedelta(days=30)
     response = client.post(PAGE, {"name": "HR feed", "scope": "write", "expires_on": expires})
+    assert response.status_code == 302  # then shown once, on the page it leads to
+    response = client.get(response.url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     row = ApiToken.objects.get(owner=administrator)
@@ -178,3 +180,13 @@ def test_the_forms_errors_link_to_their_fields_and_the_title_says_so(client, adm
     assert "<title>Error: API tokens" in page
     assert 'href="#id_scope"' in page and 'id="id_scope"' in page  # the radios' fieldset
     assert 'href="#id_name"' in page
+
+
+def test_a_token_is_shown_once_and_a_reload_makes_no_second(client, administrator):
+    sign_in(client, administrator)
+    expires = timezone.localdate() + datetime.timedelta(days=30)
+    shown = client.post(PAGE, {"name": "Feed", "scope": "read", "expires_on": expires},
+                        follow=True).content.decode()  # fmt: skip
+    assert 'id="new-token"' in shown
+    assert 'id="new-token"' not in client.get(PAGE).content.decode()  # once only
+    assert ApiToken.objects.filter(owner=administrator).count() == 1
