@@ -6,24 +6,21 @@ reports.permissions' answer, as for the pages: another trust's id is a 404."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports import comparison, dashboard
-from reports.comparison_selectors import ComparisonFilter
 from reports.disclosure import Figure, threshold
 from reports.forms import ComparisonFilterForm, ReportFilterForm
 from reports.permissions import (
-    comparison_region_or_404,
-    may_compare_nationally,
-    may_see_reports,
+    comparison_scope,
+    refuse_unless_reporter,
     reportable_trust_or_404,
     trust_cohorts,
 )
-from reports.selectors import ReportFilter
 
 from .base import ApiViewMixin
 
@@ -72,17 +69,9 @@ def _suppression() -> dict:
     }
 
 
-def _refuse_unless_reporter(user) -> None:
-    if not may_see_reports(user):
-        raise PermissionDenied(
-            "Reports are for trust reporting leads and regional and national leads."
-        )
-
-
-def _form_errors(form) -> Response:
-    from rest_framework.exceptions import ValidationError
-
-    raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+def _refuse_bad_filters(form) -> None:
+    if form.is_bound and not form.is_valid():
+        raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
 
 
 class TrustReportView(ApiViewMixin, APIView):
@@ -94,15 +83,11 @@ class TrustReportView(ApiViewMixin, APIView):
         summary="A trust's dashboard tables",
     )
     def get(self, request, trust_id: int):
-        _refuse_unless_reporter(request.user)
+        refuse_unless_reporter(request.user)
         trust = reportable_trust_or_404(request.user, trust_id)
         form = ReportFilterForm(request.query_params or None, cohorts=trust_cohorts(trust))
-        report_filter = ReportFilter(trust=trust)
-        if form.is_bound:
-            if not form.is_valid():
-                _form_errors(form)
-            report_filter = ReportFilter(trust=trust, **form.cleaned_data)
-        board = dashboard.build(report_filter)
+        _refuse_bad_filters(form)
+        board = dashboard.build(form.report_filter(trust))
         return Response({
             "scope": trust.ods_code,
             "suppression": _suppression(),
@@ -116,24 +101,10 @@ class ComparisonReportView(ApiViewMixin, APIView):
 
     @extend_schema(parameters=FILTERS, responses=REPORT, summary="A comparison of trusts")
     def get(self, request, region_id: int | None = None):
-        _refuse_unless_reporter(request.user)
-        if region_id is None:
-            if not may_compare_nationally(request.user):
-                raise PermissionDenied("The national comparison is for national leads.")
-            region, trust_ids, scope = None, None, "England"
-        else:
-            region, trust_ids = comparison_region_or_404(request.user, region_id)
-            scope = region.name
+        scope, region, trust_ids = comparison_scope(request.user, region_id)
         form = ComparisonFilterForm(request.query_params or None)
-        report_filter = ComparisonFilter()
-        if form.is_bound:
-            if not form.is_valid():
-                _form_errors(form)
-            data = form.cleaned_data
-            report_filter = ComparisonFilter(
-                programme=data["programme"], since=data["since"], until=data["until"]
-            )
-        built = comparison.build(report_filter)
+        _refuse_bad_filters(form)
+        built = comparison.build(form.comparison_filter())
         region_key = comparison.region_key_of(region) if region else None
         shown = comparison.visible_units(built, region_key=region_key, trust_ids=trust_ids)
         tables = comparison.tables(built, shown)

@@ -13,6 +13,7 @@ from programmes.models import Cohort, Programme
 
 from . import serializers
 from .base import ApiViewMixin
+from .problems import problem
 from .filters import CohortFilter, StrictFilterBackend
 
 
@@ -49,8 +50,6 @@ class CohortViewSet(ScopedViewSet):
 @csrf_exempt  # it changes nothing; a CSRF refusal would be the site's HTML page instead
 def not_found(request, path=""):
     """Any address under /api/ that names no route: a problem, not the site's HTML page."""
-    from .problems import problem
-
     response = problem(
         404,
         "No such API address. Addresses end with a slash, and ids are whole numbers; "

@@ -13,7 +13,6 @@ id, or one with none of your trusts, is a 404 (reports.permissions)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,30 +24,19 @@ from .comparison_chart import comparison_chart
 from .comparison_selectors import ComparisonFilter
 from .disclosure import small_text, threshold
 from .forms import ComparisonFilterForm
-from .permissions import comparison_region_or_404, may_compare_nationally
-from .views import _private, _refuse_unless_reporter
+from .permissions import comparison_scope
+from .views import _private
 
 
 def _filtered(request):
     form = ComparisonFilterForm(request.GET or None)
-    report_filter = ComparisonFilter()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        report_filter = ComparisonFilter(
-            programme=data["programme"], since=data["since"], until=data["until"]
-        )
-    return form, report_filter
+    valid = not form.is_bound or form.is_valid()
+    return form, form.comparison_filter() if valid else ComparisonFilter()
 
 
 def _scope(request, region_id):
     """(title, the region or None, the units shown) for the request's page, or 404/403."""
-    _refuse_unless_reporter(request.user)
-    if region_id is None:
-        if not may_compare_nationally(request.user):
-            raise PermissionDenied("The national comparison is for national leads.")
-        return "England", None, None
-    region, trust_ids = comparison_region_or_404(request.user, region_id)
-    return region.name, region, trust_ids
+    return comparison_scope(request.user, region_id)
 
 
 def _charts(c, shown, region) -> list[dict]:

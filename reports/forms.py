@@ -11,6 +11,9 @@ from django.http import Http404
 from core.widgets import LongSelect
 from programmes.models import Programme
 
+from .comparison_selectors import ComparisonFilter
+from .selectors import ReportFilter
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -81,6 +84,12 @@ class ReportFilterForm(forms.Form):
             self.add_error("cohort", "That cohort is not of the programme you chose.")
         return data
 
+    def report_filter(self, trust) -> ReportFilter:
+        """The trust's filter the form says (none when unbound); call after is_valid()."""
+        if not self.is_bound:
+            return ReportFilter(trust=trust)
+        return ReportFilter(trust=trust, **self.cleaned_data)
+
 
 class ComparisonFilterForm(ReportFilterForm):
     """The regional and national comparison's filters: the dashboard's, less the cohort (a
@@ -92,3 +101,9 @@ class ComparisonFilterForm(ReportFilterForm):
         super().__init__(data, cohorts=Cohort.objects.none(), **kwargs)
         del self.fields["cohort"]
         self.fields["programme"].queryset = Programme.objects.order_by("title")
+
+    def comparison_filter(self) -> ComparisonFilter:
+        """The filter the form says (none when unbound); call after is_valid()."""
+        if not self.is_bound:
+            return ComparisonFilter()
+        return ComparisonFilter(**self.cleaned_data)

@@ -23,8 +23,7 @@ from django.views.decorators.http import require_GET
 from .models import MonthlyReport, report_storage
 from .monthly import ready_reports
 from .monthly_pdf import attachment_name
-from .permissions import reportable_trust_or_404, reportable_trusts
-from .views import _refuse_unless_reporter
+from .permissions import refuse_unless_reporter, reportable_trust_or_404, reportable_trusts
 
 logger = logging.getLogger("tandem.reports")
 
@@ -32,7 +31,7 @@ logger = logging.getLogger("tandem.reports")
 @login_required
 @require_GET
 def monthly_list(request, trust_id: int):
-    _refuse_unless_reporter(request.user)
+    refuse_unless_reporter(request.user)
     trust = reportable_trust_or_404(request.user, trust_id)
     response = render(
         request,
@@ -46,7 +45,7 @@ def monthly_list(request, trust_id: int):
 @login_required
 @require_GET
 def monthly_download(request, report_id: int):
-    _refuse_unless_reporter(request.user)
+    refuse_unless_reporter(request.user)
     report = (
         MonthlyReport.objects.ready()
         .select_related("trust")

@@ -16,6 +16,7 @@ exist (people.permissions.get_visible_or_404's rule).
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -99,3 +100,23 @@ def comparison_region_or_404(user, region_id) -> tuple[Region, set[int]]:
     if not trust_ids:
         raise Http404("No region matches the given query.")
     return region, trust_ids
+
+
+def refuse_unless_reporter(user) -> None:
+    """The one refusal of everyone who does not report (the pages and the API alike)."""
+    if not may_see_reports(user):
+        raise PermissionDenied(
+            "Reports are for trust reporting leads and regional and national leads."
+        )
+
+
+def comparison_scope(user, region_id) -> tuple[str, Region | None, set[int] | None]:
+    """(title, the region or None, the trust ids shown or None for all) of a comparison:
+    a region's (``region_id``) or the national one (None); 403 or 404 as the pages answer."""
+    refuse_unless_reporter(user)
+    if region_id is None:
+        if not may_compare_nationally(user):
+            raise PermissionDenied("The national comparison is for national leads.")
+        return "England", None, None
+    region, trust_ids = comparison_region_or_404(user, region_id)
+    return region.name, region, trust_ids

@@ -11,7 +11,6 @@ is a filter naming another trust's cohort. The pages are private (no caching by 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from .forms import ReportFilterForm
 from .permissions import (
     comparable_regions,
     may_compare_nationally,
-    may_see_reports,
+    refuse_unless_reporter,
     reportable_trust_or_404,
     reportable_trusts,
     trust_cohorts,
@@ -37,17 +36,10 @@ def _private(response):
     return response
 
 
-def _refuse_unless_reporter(user) -> None:
-    if not may_see_reports(user):
-        raise PermissionDenied(
-            "Reports are for trust reporting leads and regional and national leads."
-        )
-
-
 @login_required
 @require_GET
 def index(request):
-    _refuse_unless_reporter(request.user)
+    refuse_unless_reporter(request.user)
     trusts = list(reportable_trusts(request.user).order_by("name")[:2])
     if len(trusts) == 1:
         return redirect("reports:trust", trust_id=trusts[0].pk)
@@ -65,19 +57,11 @@ def index(request):
 
 def _filtered(request, trust_id):
     """The trust (or 404) and its filter form, bound to the query string."""
-    _refuse_unless_reporter(request.user)
+    refuse_unless_reporter(request.user)
     trust = reportable_trust_or_404(request.user, trust_id)
     form = ReportFilterForm(request.GET or None, cohorts=trust_cohorts(trust))
-    report_filter = ReportFilter(trust=trust)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        report_filter = ReportFilter(
-            trust=trust,
-            programme=data["programme"],
-            cohort=data["cohort"],
-            since=data["since"],
-            until=data["until"],
-        )
+    valid = not form.is_bound or form.is_valid()
+    report_filter = form.report_filter(trust) if valid else ReportFilter(trust=trust)
     return trust, form, report_filter
 
 
