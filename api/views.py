@@ -13,8 +13,8 @@ from programmes.models import Cohort, Programme
 
 from . import serializers
 from .base import ApiViewMixin
-from .problems import problem
 from .filters import CohortFilter, StrictFilterBackend
+from .problems import problem
 
 
 class ScopedViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
