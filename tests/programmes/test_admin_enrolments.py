@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
@@ -122,7 +123,7 @@ def test_the_history_page_shows_each_change(admin_client, cohort, administrator)
     text = page.content.decode()
     assert page.status_code == 200
     assert "Applied" in text and "Withdrawn" in text
-    assert str(administrator) in text and "Moved to Leeds" in text
+    assert escape(str(administrator)) in text and "Moved to Leeds" in text
     assert "<td>Enrolled</td>" in text  # from
 
 
