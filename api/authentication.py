@@ -10,14 +10,38 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
+
+from audit.services import client_ip
 
 from .models import ApiToken
 from .services import may_hold_tokens
 from .tokens import matches, prefix_of
 
 TOUCH_EVERY = datetime.timedelta(minutes=1)
+FAILURE_WINDOW_SECONDS = 60
+
+
+def _failures_key(request) -> str:
+    return f"api_bad_tokens:{client_ip(request._request) or 'unknown'}"
+
+
+def _count_failure(request) -> None:
+    """Tokens are far too long to guess, but a client sending one made-up token after another
+    is either broken or trying: past API_FAILED_TOKEN_LIMIT a minute from one address its
+    made-up tokens get a 429 (the per-token rate limit cannot count a token that is not one).
+    Real tokens from that address still work: a trust's staff often share one address."""
+    key = _failures_key(request)
+    if (cache.get(key) or 0) >= settings.API_FAILED_TOKEN_LIMIT:
+        raise exceptions.Throttled(wait=FAILURE_WINDOW_SECONDS)
+    if not cache.add(key, 1, FAILURE_WINDOW_SECONDS):  # the window starts at the first failure
+        try:
+            cache.incr(key)
+        except ValueError:  # it expired between the two calls
+            cache.add(key, 1, FAILURE_WINDOW_SECONDS)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -38,6 +62,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             else None
         )
         if row is None or not matches(token, row.digest):
+            _count_failure(request)
             raise exceptions.AuthenticationFailed(
                 "This API token is not valid: check you copied the whole of it."
             )

@@ -93,3 +93,23 @@ def api_token_revoke(*, api_token: ApiToken, by, request=None) -> bool:
                 detail={"revoked": True, "prefix": api_token.prefix},
             )
     return bool(changed)
+
+
+def api_tokens_revoke_all(*, owner, reason: str, request=None) -> int:
+    """Revoke every live token of ``owner`` at once, e.g. when their password is reset: a
+    reset says the password may be in someone else's hands, and so may a token made with it.
+    Audited once with the count; returns how many were revoked."""
+    with transaction.atomic():
+        live = ApiToken.objects.filter(owner=owner, revoked_at__isnull=True)
+        prefixes = list(live.values_list("prefix", flat=True))
+        changed = live.update(revoked_at=timezone.now())
+        if changed:
+            record(
+                action="changed",
+                actor=owner,
+                request=request,
+                target=owner,
+                subject=owner,
+                detail={"api_revoked": changed, "reason": reason, "prefixes": prefixes},
+            )
+    return changed

@@ -712,6 +712,8 @@ REST_FRAMEWORK = {
 }
 # Requests per token (or per person, in a session) — "<n>/second|minute|hour|day".
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+# Requests with a made-up token from one address in a minute before it gets 429s.
+API_FAILED_TOKEN_LIMIT = env.int("API_FAILED_TOKEN_LIMIT", default=20)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)  # a 413 above it
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tandem API",

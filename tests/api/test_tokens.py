@@ -4,10 +4,13 @@ refused with a reason; staff need two-factor authentication to make one."""
 
 import datetime
 import hashlib
+import re
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from api import services
@@ -190,3 +193,40 @@ def test_a_token_is_shown_once_and_a_reload_makes_no_second(client, administrato
     assert 'id="new-token"' in shown
     assert 'id="new-token"' not in client.get(PAGE).content.decode()  # once only
     assert ApiToken.objects.filter(owner=administrator).count() == 1
+
+
+def test_a_password_reset_revokes_every_token_of_its_owner(client, facilitator, administrator):
+    """A reset says the password may be in other hands; so may a token made with it."""
+    first, second = token_for(facilitator, name="Phone"), token_for(facilitator, name="Laptop")
+    others = token_for(administrator)
+    client.post("/accounts/password/reset/", {"email": facilitator.email})
+    path = re.search(r"/accounts/password/reset/key/\S+/", mail.outbox[-1].body).group(0)
+    form = client.get(path, follow=True).redirect_chain[-1][0]
+    new = "Another-long-pass-2026"
+    assert client.post(form, {"password1": new, "password2": new}).status_code == 302
+    for token in (first, second):
+        refused = api_client(token).get("/api/v1/cohorts/")
+        assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+    assert api_client(others).get("/api/v1/programmes/").status_code == 200  # only theirs
+    event = AuditEvent.objects.get(subject=facilitator, detail__reason="password reset")
+    assert event.detail["api_revoked"] == 2
+    # A reset with nothing left to revoke writes no second event.
+    assert services.api_tokens_revoke_all(owner=facilitator, reason="password reset") == 0
+    assert AuditEvent.objects.filter(detail__reason="password reset").count() == 1
+
+
+def test_one_address_sending_made_up_tokens_is_slowed_down(settings, administrator):
+    settings.API_FAILED_TOKEN_LIMIT = 3
+    good = token_for(administrator)
+    for attempt in range(3):
+        response = api_client(f"tdm_guess{attempt:03d}_{'x' * 40}").get("/api/v1/programmes/")
+        assert response.status_code == 401
+    slowed = api_client("tdm_guess999_" + "y" * 40).get("/api/v1/programmes/")
+    assert slowed.status_code == 429
+    assert slowed["Content-Type"] == "application/problem+json"
+    assert int(slowed["Retry-After"]) > 0 and "wait" in slowed.json()["detail"]
+    # A real token from the same address still works: only made-up ones are held back.
+    assert api_client(good).get("/api/v1/programmes/").status_code == 200
+    # Another address is not held back for this one's guesses.
+    elsewhere = Client(HTTP_AUTHORIZATION="Bearer tdm_other_" + "z" * 40, REMOTE_ADDR="10.0.0.9")
+    assert elsewhere.get("/api/v1/programmes/").status_code == 401
