@@ -11,22 +11,17 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from audit.services import client_ip
+from core.ratelimit import Limit
 
 from .models import ApiToken
 from .services import may_hold_tokens
 from .tokens import matches, prefix_of
 
 TOUCH_EVERY = datetime.timedelta(minutes=1)
-FAILURE_WINDOW_SECONDS = 60
-
-
-def _failures_key(request) -> str:
-    return f"api_bad_tokens:{client_ip(request._request) or 'unknown'}"
 
 
 def _count_failure(request) -> None:
@@ -34,14 +29,13 @@ def _count_failure(request) -> None:
     is either broken or trying: past API_FAILED_TOKEN_LIMIT a minute from one address its
     made-up tokens get a 429 (the per-token rate limit cannot count a token that is not one).
     Real tokens from that address still work: a trust's staff often share one address."""
-    key = _failures_key(request)
-    if (cache.get(key) or 0) >= settings.API_FAILED_TOKEN_LIMIT:
-        raise exceptions.Throttled(wait=FAILURE_WINDOW_SECONDS)
-    if not cache.add(key, 1, FAILURE_WINDOW_SECONDS):  # the window starts at the first failure
-        try:
-            cache.incr(key)
-        except ValueError:  # it expired between the two calls
-            cache.add(key, 1, FAILURE_WINDOW_SECONDS)
+    # Built per call so the limit is read at each request, as API_RATE_LIMIT is.
+    limit = Limit("api-bad-token", attempts=settings.API_FAILED_TOKEN_LIMIT, window_seconds=60)
+    who = client_ip(request._request) or "unknown"
+    retry_after = limit.exceeded(who)
+    if retry_after:
+        raise exceptions.Throttled(wait=retry_after)
+    limit.hit(who)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
